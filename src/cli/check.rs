@@ -1,0 +1,133 @@
+//! `bumpcheck check` and `bumpcheck diff`.
+
+use super::{emit, Color};
+use crate::check::{self, HeadMode, Options};
+use crate::report::{json, text};
+use crate::rules::Severity;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct RevisionArgs {
+    /// The repository (default: the one containing the current directory).
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The revision before the upgrade (default: the merge-base with the default branch,
+    /// or with GITHUB_BASE_REF in GitHub Actions).
+    #[arg(long)]
+    base: Option<String>,
+    /// The revision after the upgrade (default: HEAD, or the work tree when a lockfile
+    /// has uncommitted changes).
+    #[arg(long, conflicts_with = "worktree")]
+    head: Option<String>,
+    /// Compare with the work tree, committed or not.
+    #[arg(long)]
+    worktree: bool,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Never,
+}
+
+impl FailOn {
+    fn level(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Hint => Some(Severity::Hint),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    rev: RevisionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with status 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// More rule directories, besides the built-in library (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    rev: RevisionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, scan: bool) -> Options {
+    Options {
+        repo: rev.repo.clone(),
+        base: rev.base.clone(),
+        head: rev.head.clone(),
+        head_mode: if rev.worktree {
+            HeadMode::WorkTree
+        } else {
+            HeadMode::Auto
+        },
+        rule_dirs,
+        github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
+        scan,
+    }
+}
+
+pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
+    let opts = options(&args.rev, args.rules.clone(), true);
+    let report = check::run(&opts).context("bumpcheck check failed")?;
+    write(&report, args.format, &args.rev, color, true)?;
+    Ok(report.exit_code(args.fail_on.level()))
+}
+
+pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
+    let opts = options(&args.rev, Vec::new(), false);
+    let report = check::run(&opts).context("bumpcheck diff failed")?;
+    write(&report, args.format, &args.rev, color, false)?;
+    Ok(report.exit_code(None))
+}
+
+/// Renders for `check` (findings, transitive changes capped) or `diff` (every change).
+fn write(
+    report: &crate::report::Report,
+    format: Format,
+    rev: &RevisionArgs,
+    color: Color,
+    with_findings: bool,
+) -> anyhow::Result<()> {
+    let rendered = match format {
+        Format::Json => json::render(report),
+        Format::Text => text::render(
+            report,
+            text::TextOptions {
+                color: color.enabled(rev.output.is_some()),
+                all_changes: !with_findings,
+                findings: with_findings,
+            },
+        ),
+    };
+    emit(&rendered, rev.output.as_ref())
+}

@@ -1,0 +1,107 @@
+//! The command line: clap definitions and one file per subcommand. This is the only
+//! part of bumpcheck that prints.
+
+mod check;
+mod rules;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "bumpcheck",
+    version,
+    about = "Catches the regressions a dependency upgrade is about to cause",
+    long_about = "Compares the lockfiles of two git revisions, and matches the rules whose \
+                  package and version window the upgrade crosses against your code.",
+    after_help = "Examples:\n  bumpcheck check                      # this branch against the default branch\n  npm install express@5 && bumpcheck check   # uncommitted lockfile change\n  bumpcheck check --base v1.2.0 --head HEAD --format json\n  bumpcheck rules test"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour the output (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report the lockfile changes and the code they put at risk.
+    #[command(
+        after_help = "Examples:\n  bumpcheck check\n  bumpcheck check --base origin/main --head HEAD --fail-on warning\n  bumpcheck check --worktree --format json --output report.json"
+    )]
+    Check(check::CheckArgs),
+    /// List the lockfile changes only (no rules are matched).
+    #[command(
+        after_help = "Examples:\n  bumpcheck diff --base HEAD~1\n  bumpcheck diff --base v2.0.0 --format json"
+    )]
+    Diff(check::DiffArgs),
+    /// List, test, validate and explain rules.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour what goes to stdout.
+    fn enabled(self, to_file: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                !to_file
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Runs the command line and returns the exit status: 0 clean, 1 findings at or above
+/// `--fail-on` (or failing rule tests), 2 usage or fatal error.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::check(args, cli.color),
+        Command::Diff(args) => check::diff(args, cli.color),
+        Command::Rules(cmd) => rules::run(cmd, cli.color),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+/// Writes the rendered output to `--output` or stdout.
+fn emit(text: &str, output: Option<&PathBuf>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to stdout"),
+            }
+        }
+    }
+}

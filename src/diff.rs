@@ -1,0 +1,155 @@
+//! Package changes between two readings of one lockfile.
+
+use crate::ecosystem::Ecosystem;
+use crate::lockfile::Package;
+use crate::version::{self, ChangeKind};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One package whose pinned versions differ between base and head (the JSON contract).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// Highest version at base; `None` when added.
+    pub from: Option<String>,
+    /// Highest version at head; `None` when removed.
+    pub to: Option<String>,
+    pub kind: ChangeKind,
+    pub direct: bool,
+    /// Path of the lockfile at head (at base for a removed lockfile).
+    pub lockfile: String,
+    /// Every version at base, lowest first, when the lockfile holds more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_all: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub to_all: Vec<String>,
+}
+
+/// What the diff needs to know about one side.
+pub struct Side<'a> {
+    pub packages: &'a [Package],
+    pub direct: &'a BTreeSet<String>,
+}
+
+/// Computes the changes of one lockfile, sorted by package name.
+pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec<Change> {
+    let before = versions_by_name(base.packages);
+    let after = versions_by_name(head.packages);
+    let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    let empty = Vec::new();
+    let mut out = Vec::new();
+    for name in names {
+        let a = before.get(name).unwrap_or(&empty);
+        let b = after.get(name).unwrap_or(&empty);
+        if a == b {
+            continue;
+        }
+        let (from, to) = (a.last().cloned(), b.last().cloned());
+        let kind = match (&from, &to) {
+            (None, _) => ChangeKind::Added,
+            (_, None) => ChangeKind::Removed,
+            (Some(f), Some(t)) if f != t => version::classify(f, t),
+            // The highest copy is unchanged but another copy moved: classify the lowest
+            // copies, which is where some dependent's view of the package changed.
+            _ => version::classify(&a[0], &b[0]),
+        };
+        let several = a.len() > 1 || b.len() > 1;
+        out.push(Change {
+            ecosystem,
+            name: name.to_string(),
+            from,
+            to: to.clone(),
+            kind,
+            direct: head.direct.contains(name) || base.direct.contains(name),
+            lockfile: lockfile.to_string(),
+            from_all: if several { a.clone() } else { Vec::new() },
+            to_all: if several { b.clone() } else { Vec::new() },
+        });
+    }
+    out
+}
+
+/// Distinct versions per name, lowest first.
+fn versions_by_name(packages: &[Package]) -> BTreeMap<&str, Vec<String>> {
+    let mut map: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for p in packages {
+        map.entry(p.name.as_str())
+            .or_default()
+            .push(p.version.clone());
+    }
+    for versions in map.values_mut() {
+        versions.sort_by(|a, b| version::compare(a, b));
+        versions.dedup();
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkgs(list: &[(&str, &str)]) -> Vec<Package> {
+        list.iter()
+            .map(|(n, v)| Package {
+                name: n.to_string(),
+                version: v.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kinds_and_several_versions() {
+        let base = pkgs(&[
+            ("express", "4.21.2"),
+            ("debug", "2.6.9"),
+            ("debug", "4.3.4"),
+            ("gone", "1.0.0"),
+            ("same", "1.0.0"),
+            ("qs", "6.13.0"),
+        ]);
+        let head = pkgs(&[
+            ("express", "5.1.0"),
+            ("debug", "4.3.4"),
+            ("new", "0.1.0"),
+            ("same", "1.0.0"),
+            ("qs", "6.12.0"),
+        ]);
+        let direct: BTreeSet<String> = ["express".to_string()].into();
+        let none = BTreeSet::new();
+        let changes = diff(
+            Ecosystem::Npm,
+            "package-lock.json",
+            Side {
+                packages: &base,
+                direct: &none,
+            },
+            Side {
+                packages: &head,
+                direct: &direct,
+            },
+        );
+        let summary: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {:?}->{:?} {}",
+                    c.name, c.kind, c.from, c.to, c.direct
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "debug major Some(\"4.3.4\")->Some(\"4.3.4\") false",
+                "express major Some(\"4.21.2\")->Some(\"5.1.0\") true",
+                "gone removed Some(\"1.0.0\")->None false",
+                "new added None->Some(\"0.1.0\") false",
+                "qs downgrade Some(\"6.13.0\")->Some(\"6.12.0\") false",
+            ]
+        );
+        assert_eq!(changes[0].from_all, ["2.6.9", "4.3.4"]);
+        assert_eq!(changes[0].to_all, ["4.3.4"]);
+        assert!(changes[1].from_all.is_empty());
+    }
+}

@@ -1,0 +1,235 @@
+//! One side of a comparison: a commit's tree, read from the object database, or the
+//! work tree as it is on disk (for `npm install x@y && bumpcheck check`).
+
+use super::{GitError, Repo, Resolved};
+use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug)]
+pub enum Snapshot {
+    Commit(Resolved),
+    WorkTree(PathBuf),
+}
+
+/// A file of a snapshot: its path relative to the repository root, with `/` separators.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    /// The blob id, for a commit's files.
+    pub blob: Option<Oid>,
+}
+
+impl Snapshot {
+    /// How the revision is named in messages and the report.
+    pub fn label(&self) -> String {
+        match self {
+            Snapshot::Commit(r) => r.rev.clone(),
+            Snapshot::WorkTree(_) => "the work tree".to_string(),
+        }
+    }
+
+    pub fn commit(&self) -> Option<Oid> {
+        match self {
+            Snapshot::Commit(r) => Some(r.commit),
+            Snapshot::WorkTree(_) => None,
+        }
+    }
+}
+
+/// Decides on a path and its last component; a plain function, so walkers on other
+/// threads can hold it.
+pub type PathFilter = fn(&str, &str) -> bool;
+
+impl Repo {
+    /// Lists the files of a snapshot for which `keep(path, file_name)` holds, not descending
+    /// into folders for which `descend(dir_path, dir_name)` is false. The work tree is
+    /// walked as git sees it: ignored files are left out.
+    pub fn list_files(
+        &self,
+        snapshot: &Snapshot,
+        descend: PathFilter,
+        keep: PathFilter,
+    ) -> Result<Vec<FileEntry>, GitError> {
+        match snapshot {
+            Snapshot::Commit(resolved) => self.list_tree(resolved, descend, keep),
+            Snapshot::WorkTree(root) => Ok(list_work_tree(root, descend, keep)),
+        }
+    }
+
+    fn list_tree(
+        &self,
+        resolved: &Resolved,
+        descend: PathFilter,
+        keep: PathFilter,
+    ) -> Result<Vec<FileEntry>, GitError> {
+        let read_err = |e: git2::Error| GitError::Read {
+            path: String::new(),
+            rev: resolved.rev.clone(),
+            message: e.message().to_string(),
+        };
+        let commit = self.raw().find_commit(resolved.commit).map_err(read_err)?;
+        let tree = commit.tree().map_err(read_err)?;
+        let mut out = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            let Ok(name) = entry.name() else {
+                return TreeWalkResult::Skip;
+            };
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    let path = format!("{dir}{name}");
+                    if descend(&path, name) {
+                        TreeWalkResult::Ok
+                    } else {
+                        TreeWalkResult::Skip
+                    }
+                }
+                Some(ObjectType::Blob) => {
+                    // Symlinks are blobs too (mode 120000): their content is a path.
+                    if entry.filemode() != 0o120000 && keep(&format!("{dir}{name}"), name) {
+                        out.push(FileEntry {
+                            path: format!("{dir}{name}"),
+                            blob: Some(entry.id()),
+                        });
+                    }
+                    TreeWalkResult::Ok
+                }
+                _ => TreeWalkResult::Ok, // submodules: another repository's files
+            }
+        })
+        .map_err(read_err)?;
+        Ok(out)
+    }
+
+    /// Reads a file of a snapshot; `Ok(None)` when it does not exist there.
+    pub fn read_path(&self, snapshot: &Snapshot, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let err = |message: String| GitError::Read {
+            path: path.to_string(),
+            rev: snapshot.label(),
+            message,
+        };
+        match snapshot {
+            Snapshot::Commit(resolved) => {
+                let commit = self
+                    .raw()
+                    .find_commit(resolved.commit)
+                    .map_err(|e| err(e.message().to_string()))?;
+                let tree = commit.tree().map_err(|e| err(e.message().to_string()))?;
+                let entry = match tree.get_path(Path::new(path)) {
+                    Ok(entry) => entry,
+                    Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+                    Err(e) => return Err(err(e.message().to_string())),
+                };
+                if entry.kind() != Some(ObjectType::Blob) {
+                    return Ok(None);
+                }
+                self.read_blob(entry.id(), path, snapshot).map(Some)
+            }
+            Snapshot::WorkTree(root) => match std::fs::read(root.join(path)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(None),
+                Err(e) => Err(err(e.to_string())),
+            },
+        }
+    }
+
+    /// Reads a listed file.
+    pub fn read_entry(&self, snapshot: &Snapshot, entry: &FileEntry) -> Result<Vec<u8>, GitError> {
+        match (entry.blob, snapshot) {
+            (Some(blob), _) => self.read_blob(blob, &entry.path, snapshot),
+            (None, Snapshot::WorkTree(root)) => {
+                std::fs::read(root.join(&entry.path)).map_err(|e| GitError::Read {
+                    path: entry.path.clone(),
+                    rev: snapshot.label(),
+                    message: e.to_string(),
+                })
+            }
+            (None, Snapshot::Commit(_)) => {
+                self.read_path(snapshot, &entry.path)?
+                    .ok_or_else(|| GitError::Read {
+                        path: entry.path.clone(),
+                        rev: snapshot.label(),
+                        message: "no such file".into(),
+                    })
+            }
+        }
+    }
+
+    fn read_blob(&self, id: Oid, path: &str, snapshot: &Snapshot) -> Result<Vec<u8>, GitError> {
+        let blob = self.raw().find_blob(id).map_err(|e| GitError::Read {
+            path: path.to_string(),
+            rev: snapshot.label(),
+            message: e.message().to_string(),
+        })?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// Paths (relative, `/`-separated) of work-tree files that differ from HEAD or are
+    /// new and not ignored. Empty for a bare repository.
+    pub fn uncommitted_paths(&self) -> Result<Vec<String>, GitError> {
+        if self.workdir().is_none() {
+            return Ok(Vec::new());
+        }
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        let statuses = self
+            .raw()
+            .statuses(Some(&mut opts))
+            .map_err(|e| GitError::Read {
+                path: String::new(),
+                rev: "the work tree".into(),
+                message: e.message().to_string(),
+            })?;
+        Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_ignored() && s.status() != git2::Status::CURRENT)
+            .filter_map(|s| s.path().ok().map(str::to_string))
+            .collect())
+    }
+}
+
+fn relative(root: &Path, p: &Path) -> Option<String> {
+    let rel = p.strip_prefix(root).ok()?;
+    let parts: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
+    Some(parts.join("/"))
+}
+
+fn list_work_tree(root: &Path, descend: PathFilter, keep: PathFilter) -> Vec<FileEntry> {
+    let walk_root = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .parents(false)
+        .require_git(false)
+        .filter_entry(move |e| {
+            let Some(name) = e.file_name().to_str() else {
+                return false;
+            };
+            if name == ".git" {
+                return false;
+            }
+            if e.file_type().is_some_and(|t| t.is_dir()) && e.depth() > 0 {
+                return relative(&walk_root, e.path()).is_some_and(|p| descend(&p, name));
+            }
+            true
+        })
+        .build();
+    let mut out = Vec::new();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if let Some(path) = relative(root, entry.path()) {
+            if keep(&path, name) {
+                out.push(FileEntry { path, blob: None });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}

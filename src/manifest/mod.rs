@@ -1,0 +1,3 @@
+//! Manifests (package.json, ...): which dependencies the project declares itself.
+
+pub mod npm;

@@ -1,0 +1,267 @@
+//! The terminal report: changes grouped by lockfile, and under each package change the
+//! findings it causes, each with its source line, message, note and reference.
+
+use super::{Finding, Report};
+use crate::diff::Change;
+use crate::rules::Severity;
+use std::fmt::Write;
+
+/// Options of the text rendering.
+#[derive(Clone, Copy, Debug)]
+pub struct TextOptions {
+    pub color: bool,
+    /// List every change; otherwise transitive changes without findings are capped.
+    pub all_changes: bool,
+    /// Show findings (false for `bumpcheck diff`).
+    pub findings: bool,
+}
+
+/// Transitive changes listed per lockfile before the rest are summarised.
+const TRANSITIVE_SHOWN: usize = 15;
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn blue(&self, s: &str) -> String {
+        self.wrap("1;34", s)
+    }
+    fn severity(&self, sev: Severity, s: &str) -> String {
+        match sev {
+            Severity::Error => self.wrap("1;31", s),
+            Severity::Warning => self.wrap("1;33", s),
+            Severity::Info => self.wrap("1;36", s),
+            Severity::Hint => self.wrap("1;32", s),
+        }
+    }
+    fn kind(&self, change: &Change) -> String {
+        use crate::version::ChangeKind::*;
+        let k = change.kind.as_str();
+        match change.kind {
+            Major | Downgrade | Removed => self.wrap("31", k),
+            Minor | Prerelease | Other => self.wrap("33", k),
+            Patch | Added => self.wrap("32", k),
+        }
+    }
+}
+
+pub fn render(report: &Report, opts: TextOptions) -> String {
+    let p = Paint(opts.color);
+    let mut out = String::new();
+    let rev = |r: &super::Revision| match &r.commit {
+        Some(c) => format!("{} ({})", r.rev, &c[..12.min(c.len())]),
+        None => r.rev.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} -> {}",
+        p.bold("bumpcheck:"),
+        rev(&report.base),
+        rev(&report.head)
+    );
+
+    let mut lockfiles: Vec<&str> = report.changes.iter().map(|c| c.lockfile.as_str()).collect();
+    lockfiles.dedup();
+    if lockfiles.is_empty() {
+        let _ = writeln!(out, "\nNo lockfile changes between these revisions.");
+    }
+    for lockfile in lockfiles {
+        let changes: Vec<(usize, &Change)> = report
+            .changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.lockfile == lockfile)
+            .collect();
+        let direct = changes.iter().filter(|(_, c)| c.direct).count();
+        let _ = writeln!(
+            out,
+            "\n{}: {} package{} changed ({direct} direct)",
+            p.bold(lockfile),
+            changes.len(),
+            plural(changes.len())
+        );
+        // Changes with findings first, then direct ones, then transitive ones.
+        let has_findings = |i: usize| report.findings.iter().any(|f| f.change == i);
+        let mut ordered = changes.clone();
+        ordered.sort_by_key(|(i, c)| (!has_findings(*i), !c.direct));
+        let mut transitive_shown = 0;
+        let mut hidden = 0;
+        for (i, change) in ordered {
+            let findings: Vec<&Finding> =
+                report.findings.iter().filter(|f| f.change == i).collect();
+            if findings.is_empty() && !change.direct && !opts.all_changes {
+                if transitive_shown == TRANSITIVE_SHOWN {
+                    hidden += 1;
+                    continue;
+                }
+                transitive_shown += 1;
+            }
+            let _ = writeln!(
+                out,
+                "  {} {}  {}, {}",
+                p.bold(&change.name),
+                versions(change),
+                p.kind(change),
+                if change.direct {
+                    "direct"
+                } else {
+                    "transitive"
+                }
+            );
+            if opts.findings {
+                for f in findings {
+                    write_finding(&mut out, &p, f);
+                }
+            }
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.dim(&format!(
+                    "... and {hidden} more transitive change{} (all of them: `bumpcheck diff` or --format json)",
+                    plural(hidden)
+                ))
+            );
+        }
+    }
+
+    if !report.errors.is_empty() {
+        let _ = writeln!(out);
+        for e in &report.errors {
+            let _ = writeln!(
+                out,
+                "{} {}",
+                p.severity(Severity::Error, "error:"),
+                e.message
+            );
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary(report, opts.findings));
+    out
+}
+
+fn versions(c: &Change) -> String {
+    let all = |v: &[String]| {
+        if v.len() > 1 {
+            format!(" [{}]", v.join(", "))
+        } else {
+            String::new()
+        }
+    };
+    match (&c.from, &c.to) {
+        (None, Some(to)) => format!("{to}{}", all(&c.to_all)),
+        (Some(from), None) => format!("{from}{}", all(&c.from_all)),
+        (Some(from), Some(to)) => format!("{from}{} -> {to}{}", all(&c.from_all), all(&c.to_all)),
+        (None, None) => String::new(),
+    }
+}
+
+fn write_finding(out: &mut String, p: &Paint, f: &Finding) {
+    let _ = writeln!(
+        out,
+        "    {}{} {}",
+        p.severity(f.severity, f.severity.as_str()),
+        p.severity(f.severity, &format!("[{}]", f.rule)),
+        p.bold(&f.message)
+    );
+    let _ = writeln!(
+        out,
+        "      {} {}:{}:{}",
+        p.blue("-->"),
+        f.path,
+        f.line,
+        f.column
+    );
+    let last = f.line + f.snippet.lines().count().saturating_sub(1);
+    let width = last.to_string().len();
+    let gutter = |n: Option<usize>| match n {
+        Some(n) => p.blue(&format!("{n:>width$} |")),
+        None => p.blue(&format!("{:>width$} |", "")),
+    };
+    let _ = writeln!(out, "      {}", gutter(None));
+    for (k, line) in f.snippet.lines().enumerate() {
+        let n = f.line + k;
+        let _ = writeln!(out, "      {} {}", gutter(Some(n)), line);
+        if k == 0 {
+            let len = line.chars().count();
+            let end = if f.end_line == f.line {
+                f.end_column
+            } else {
+                len + 1
+            };
+            let carets = "^".repeat(end.saturating_sub(f.column).max(1));
+            let _ = writeln!(
+                out,
+                "      {} {}{}",
+                gutter(None),
+                " ".repeat(f.column.saturating_sub(1)),
+                p.severity(f.severity, &carets)
+            );
+        }
+    }
+    if let Some(note) = &f.note {
+        let mut lines = note.trim().lines();
+        if let Some(first) = lines.next() {
+            let _ = writeln!(out, "      {} note: {first}", p.blue("="));
+            for l in lines {
+                let _ = writeln!(out, "              {l}");
+            }
+        }
+    }
+    for r in &f.references {
+        let _ = writeln!(out, "      {} see: {r}", p.blue("="));
+    }
+}
+
+fn summary(report: &Report, findings: bool) -> String {
+    let direct = report.changes.iter().filter(|c| c.direct).count();
+    let mut s = format!(
+        "{} package{} changed ({direct} direct)",
+        report.changes.len(),
+        plural(report.changes.len())
+    );
+    if findings {
+        let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
+        let parts: Vec<String> = [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Info,
+            Severity::Hint,
+        ]
+        .into_iter()
+        .filter(|&sev| count(sev) > 0)
+        .map(|sev| format!("{} {}{}", count(sev), sev, plural(count(sev))))
+        .collect();
+        let n = report.findings.len();
+        s.push_str(&format!(", {n} finding{}", plural(n)));
+        if !parts.is_empty() {
+            s.push_str(&format!(" ({})", parts.join(", ")));
+        }
+    }
+    if !report.errors.is_empty() {
+        let n = report.errors.len();
+        s.push_str(&format!(", {n} error{} reading the repository", plural(n)));
+    }
+    s
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,64 @@
+//! One file, many rules: a single tree walk with ast-grep's CombinedScan, which also
+//! honours `// ast-grep-ignore: RULE` suppressions.
+
+use ast_grep_config::{CombinedScan, RuleConfig};
+use ast_grep_core::tree_sitter::LanguageExt;
+use ast_grep_language::SupportLang;
+
+/// A rule's match, with 1-based positions (end column exclusive, as in SARIF).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index into the rule slice given to `match_source`.
+    pub rule: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    /// The source lines the match spans (at most a few).
+    pub snippet: String,
+}
+
+/// Lines of context kept in a snippet, at most.
+const SNIPPET_LINES: usize = 5;
+
+pub fn match_source(
+    lang: SupportLang,
+    source: &str,
+    rules: &[&RuleConfig<SupportLang>],
+) -> Vec<Match> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let root = lang.ast_grep(source);
+    let scan = CombinedScan::new(rules.to_vec());
+    let result = scan.scan(&root, false);
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    for (config, matches) in result.matches {
+        let Some(rule) = rules.iter().position(|r| std::ptr::eq(*r, config)) else {
+            continue;
+        };
+        for m in matches {
+            let start = m.start_pos();
+            let end = m.end_pos();
+            let first = start.line();
+            let last = end.line().min(first + SNIPPET_LINES - 1);
+            let snippet = lines
+                .get(first..=last.min(lines.len().saturating_sub(1)))
+                .map(|l| l.join("\n"))
+                .unwrap_or_default();
+            out.push(Match {
+                rule,
+                line: first + 1,
+                column: start.column(&m) + 1,
+                end_line: end.line() + 1,
+                end_column: end.column(&m) + 1,
+                message: config.get_message(&m),
+                snippet,
+            });
+        }
+    }
+    out.sort_by_key(|m| (m.line, m.column, m.rule));
+    out
+}

@@ -1,0 +1,258 @@
+//! Versions and version ranges: ordering lockfile versions, classifying a change
+//! (major/minor/patch/...), and the npm range syntax used by rule windows.
+
+use semver::{Comparator, Op, Version};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// What happened to a package between two revisions (the `kind` of the JSON report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Major,
+    Minor,
+    Patch,
+    Prerelease,
+    Downgrade,
+    /// Not ordered: a git commit, a tarball URL, a local path.
+    Other,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 8] = [
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Major,
+        ChangeKind::Minor,
+        ChangeKind::Patch,
+        ChangeKind::Prerelease,
+        ChangeKind::Downgrade,
+        ChangeKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Major => "major",
+            ChangeKind::Minor => "minor",
+            ChangeKind::Patch => "patch",
+            ChangeKind::Prerelease => "prerelease",
+            ChangeKind::Downgrade => "downgrade",
+            ChangeKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        ChangeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses a version as a lockfile records it, leniently: a leading `v` or `=` and
+/// surrounding blanks are accepted. `None` for versions that are not semver (git URLs...).
+pub fn parse(raw: &str) -> Option<Version> {
+    let s = raw.trim().trim_start_matches('=').trim_start_matches('v');
+    Version::parse(s).ok()
+}
+
+/// Orders two raw versions: semver order where both parse, parsed before unparsed, then text.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// Classifies the move from one version to another.
+pub fn classify(from: &str, to: &str) -> ChangeKind {
+    let (Some(a), Some(b)) = (parse(from), parse(to)) else {
+        return ChangeKind::Other;
+    };
+    if b < a {
+        return ChangeKind::Downgrade;
+    }
+    if a.major != b.major {
+        ChangeKind::Major
+    } else if a.minor != b.minor {
+        ChangeKind::Minor
+    } else if a.patch != b.patch {
+        ChangeKind::Patch
+    } else if a.pre != b.pre {
+        ChangeKind::Prerelease
+    } else {
+        // Only build metadata differs: ordered the same, but not the same artifact.
+        ChangeKind::Other
+    }
+}
+
+/// An npm-style range: `||`-separated sets of blank-separated comparators
+/// (`>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Range {
+    raw: String,
+    sets: Vec<Vec<Comparator>>,
+}
+
+impl Range {
+    pub fn parse(raw: &str) -> Result<Range, String> {
+        let mut sets = Vec::new();
+        for set in raw.split("||") {
+            let tokens = normalise_tokens(set);
+            let mut comparators = Vec::new();
+            let mut i = 0;
+            while i < tokens.len() {
+                // Hyphen range: `A - B` means `>=A <=B`.
+                if i + 2 < tokens.len() && tokens[i + 1] == "-" {
+                    comparators.push(comparator(&format!(">={}", tokens[i]), raw)?);
+                    comparators.push(comparator(&format!("<={}", tokens[i + 2]), raw)?);
+                    i += 3;
+                    continue;
+                }
+                let t = &tokens[i];
+                if !matches!(t.as_str(), "*" | "x" | "X" | "") {
+                    comparators.push(comparator(t, raw)?);
+                }
+                i += 1;
+            }
+            sets.push(comparators);
+        }
+        Ok(Range {
+            raw: raw.trim().to_string(),
+            sets,
+        })
+    }
+
+    /// Whether `version` is in the range. A prerelease counts as the release it precedes
+    /// (`5.0.0-beta.1` is treated as `5.0.0`): for a rule window, a beta of 5 already has
+    /// the change that 5.0.0 documents.
+    pub fn contains(&self, version: &Version) -> bool {
+        let mut v = version.clone();
+        v.pre = semver::Prerelease::EMPTY;
+        v.build = semver::BuildMetadata::EMPTY;
+        self.sets
+            .iter()
+            .any(|set| set.iter().all(|c| c.matches(&v)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+/// Splits a comparator set into tokens, gluing an operator separated from its version
+/// by blanks (`>= 4.0.0`) and dropping a leading `v` (`>=v4`).
+fn normalise_tokens(set: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending_op = String::new();
+    for tok in set.split_whitespace() {
+        if tok != "-"
+            && tok
+                .chars()
+                .all(|c| matches!(c, '<' | '>' | '=' | '~' | '^'))
+        {
+            pending_op.push_str(tok);
+            continue;
+        }
+        let t = format!("{pending_op}{tok}");
+        pending_op.clear();
+        let op_len = t
+            .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | '^'))
+            .unwrap_or(t.len());
+        let (op, rest) = t.split_at(op_len);
+        out.push(format!("{op}{}", rest.trim_start_matches('v')));
+    }
+    out
+}
+
+fn comparator(token: &str, whole: &str) -> Result<Comparator, String> {
+    // npm reads a bare version as exact, where the semver crate reads it as caret.
+    let starts_bare = token.starts_with(|c: char| c.is_ascii_digit());
+    let text = if starts_bare {
+        format!("={token}")
+    } else {
+        token.to_string()
+    };
+    let mut c = Comparator::parse(&text)
+        .map_err(|e| format!("invalid version range `{whole}`: `{token}`: {e}"))?;
+    // `=4.x` in npm is "any 4": the semver crate's wildcard form says the same.
+    if c.op == Op::Exact && (c.minor.is_none() || c.patch.is_none()) {
+        c.op = Op::Wildcard;
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn classifies_changes() {
+        assert_eq!(classify("4.21.2", "5.1.0"), ChangeKind::Major);
+        assert_eq!(classify("4.21.1", "4.21.2"), ChangeKind::Patch);
+        assert_eq!(classify("4.20.0", "4.21.2"), ChangeKind::Minor);
+        assert_eq!(classify("5.0.0-beta.1", "5.0.0"), ChangeKind::Prerelease);
+        assert_eq!(classify("5.0.0", "4.0.0"), ChangeKind::Downgrade);
+        assert_eq!(classify("v1.0.0", "=1.0.1"), ChangeKind::Patch);
+        assert_eq!(
+            classify("git+ssh://git@example.invalid/a.git#abc", "1.0.0"),
+            ChangeKind::Other
+        );
+    }
+
+    #[test]
+    fn orders_versions() {
+        let mut vs = vec!["10.0.0", "9.1.0", "git+https://x", "9.1.0-rc.1"];
+        vs.sort_by(|a, b| compare(a, b));
+        assert_eq!(vs, ["9.1.0-rc.1", "9.1.0", "10.0.0", "git+https://x"]);
+    }
+
+    #[test]
+    fn npm_ranges() {
+        let r = Range::parse("<5.0.0").unwrap();
+        assert!(r.contains(&v("4.21.2")));
+        assert!(!r.contains(&v("5.0.0")));
+        // A prerelease counts as the release it leads to.
+        assert!(!r.contains(&v("5.0.0-beta.1")));
+        assert!(Range::parse(">=5.0.0")
+            .unwrap()
+            .contains(&v("5.0.0-beta.1")));
+
+        let r = Range::parse(">= 4.0.0 < 5 || ^6.1").unwrap();
+        assert!(r.contains(&v("4.3.0")));
+        assert!(!r.contains(&v("5.0.0")));
+        assert!(r.contains(&v("6.2.0")));
+        assert!(!r.contains(&v("6.0.9")));
+
+        let r = Range::parse("1.2.3 - 2.0.0").unwrap();
+        assert!(r.contains(&v("1.5.0")) && r.contains(&v("2.0.0")) && !r.contains(&v("2.0.1")));
+
+        assert!(Range::parse("4.x").unwrap().contains(&v("4.9.1")));
+        assert!(!Range::parse("4.x").unwrap().contains(&v("5.0.0")));
+        assert!(Range::parse("1.2.3").unwrap().contains(&v("1.2.3")));
+        assert!(!Range::parse("1.2.3").unwrap().contains(&v("1.2.4")));
+        assert!(Range::parse("*").unwrap().contains(&v("0.0.1")));
+        assert!(Range::parse(">=v2").unwrap().contains(&v("2.0.0")));
+        assert!(Range::parse("<<5").is_err());
+    }
+}
