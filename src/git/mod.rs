@@ -26,8 +26,10 @@ pub enum GitError {
         head: String,
         hint: String,
     },
-    #[error("could not find the default branch to compare with (tried {tried}); pass --base REV")]
-    NoDefaultBase { tried: String },
+    #[error(
+        "could not find the default branch to compare with (tried {tried}); pass --base REV{hint}"
+    )]
+    NoDefaultBase { tried: String, hint: String },
     #[error("`{path}` at {rev}: {message}")]
     Read {
         path: String,

@@ -76,6 +76,7 @@ impl Repo {
         }
         Err(GitError::NoDefaultBase {
             tried: candidates.join(", "),
+            hint: shallow_hint(self),
         })
     }
 }

@@ -97,6 +97,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         let mut ordered = changes.clone();
         ordered.sort_by_key(|(i, c)| (!has_findings(*i), !c.direct));
         let mut transitive_shown = 0;
+        let mut explained: Vec<&str> = Vec::new();
         let mut hidden = 0;
         for (i, change) in ordered {
             let findings: Vec<&Finding> =
@@ -122,7 +123,10 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             );
             if opts.findings {
                 for f in findings {
-                    write_finding(&mut out, &p, f);
+                    // A rule's note is long: print it once, where the rule first appears.
+                    let first = !explained.contains(&f.rule.as_str());
+                    explained.push(&f.rule);
+                    write_finding(&mut out, &p, f, first);
                 }
             }
         }
@@ -169,7 +173,7 @@ fn versions(c: &Change) -> String {
     }
 }
 
-fn write_finding(out: &mut String, p: &Paint, f: &Finding) {
+fn write_finding(out: &mut String, p: &Paint, f: &Finding, with_note: bool) {
     let _ = writeln!(
         out,
         "    {}{} {}",
@@ -212,18 +216,45 @@ fn write_finding(out: &mut String, p: &Paint, f: &Finding) {
             );
         }
     }
-    if let Some(note) = &f.note {
-        let mut lines = note.trim().lines();
-        if let Some(first) = lines.next() {
-            let _ = writeln!(out, "      {} note: {first}", p.blue("="));
-            for l in lines {
-                let _ = writeln!(out, "              {l}");
+    if let Some(note) = f.note.as_deref().filter(|_| with_note) {
+        for (i, line) in reflow(note, NOTE_WIDTH).iter().enumerate() {
+            if i == 0 {
+                let _ = writeln!(out, "      {} note: {line}", p.blue("="));
+            } else {
+                let _ = writeln!(out, "              {line}");
             }
         }
     }
     for r in &f.references {
         let _ = writeln!(out, "      {} see: {r}", p.blue("="));
     }
+}
+
+/// Width of a note's text in the terminal report.
+const NOTE_WIDTH: usize = 80;
+
+/// Rewraps text to `width` columns, keeping blank-line paragraph breaks.
+fn reflow(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.trim().split("\n\n") {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 fn summary(report: &Report, findings: bool) -> String {
@@ -263,5 +294,27 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reflow;
+
+    #[test]
+    fn reflows_notes() {
+        let text = "one two three\nfour five six seven\n\nnext paragraph here";
+        assert_eq!(
+            reflow(text, 13),
+            [
+                "one two three",
+                "four five six",
+                "seven",
+                "",
+                "next",
+                "paragraph",
+                "here"
+            ]
+        );
     }
 }

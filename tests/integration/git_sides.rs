@@ -1,0 +1,235 @@
+//! Which revisions are compared: defaults, the work tree, bare and shallow clones, and
+//! lockfiles that appear, disappear or move.
+
+use crate::support::{change, findings, TestRepo};
+
+const HANDLER: &str = "module.exports = (req, res) => res.send(req.param('id'));\n";
+
+#[test]
+fn default_base_is_the_merge_base_with_the_default_branch() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.1", "");
+    let fork = repo.commit("main: 4.21.1");
+    repo.git(&["checkout", "-q", "-b", "upgrade"]);
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    repo.commit("upgrade: express 5");
+    // main moves on after the fork: that must not count as part of the upgrade.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.commit("main: 4.21.2");
+    repo.git(&["checkout", "-q", "upgrade"]);
+
+    let (_, report) = repo.check_json(&[]);
+    assert_eq!(report["base"]["rev"], "main");
+    assert_eq!(report["base"]["commit"], fork.as_str());
+    assert_eq!(change(&report, "express")["from"], "4.21.1");
+
+    // In GitHub Actions the PR's base branch names the default branch.
+    repo.git(&["branch", "-q", "release", &fork]);
+    let out = repo
+        .bumpcheck(&["check", "--format", "json"])
+        .env("GITHUB_BASE_REF", "release")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["base"]["rev"], "release");
+    assert_eq!(report["base"]["commit"], fork.as_str());
+}
+
+#[test]
+fn uncommitted_lockfile_change_means_the_work_tree() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.write("src/h.js", HANDLER);
+    let head = repo.commit("app");
+    // `npm install express@5` just ran: nothing committed yet.
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    let (code, report) = repo.check_json(&[]);
+    assert_eq!(
+        report["base"]["commit"],
+        head.as_str(),
+        "on main, base is HEAD"
+    );
+    assert_eq!(report["head"]["rev"], "worktree");
+    assert!(report["head"]["commit"].is_null());
+    assert_eq!(change(&report, "express")["to"], "5.1.0");
+    assert_eq!(
+        findings(&report),
+        [("express-5-req-param".into(), "src/h.js".into(), 1)]
+    );
+    assert_eq!(code, 1);
+
+    // An explicit --head means that commit, not the work tree.
+    let (_, report) = repo.check_json(&["--head", "HEAD"]);
+    assert_eq!(report["changes"].as_array().unwrap().len(), 0);
+
+    // Uncommitted source edits only: HEAD is compared; --worktree forces the work tree.
+    repo.git(&["checkout", "-q", "--", "."]);
+    repo.write("src/h.js", "// edited\n");
+    let (_, report) = repo.check_json(&["--base", "HEAD"]);
+    assert_eq!(report["head"]["rev"], "HEAD");
+    let (_, report) = repo.check_json(&["--base", "HEAD", "--worktree"]);
+    assert_eq!(report["head"]["rev"], "worktree");
+    repo.bumpcheck(&["check", "--head", "HEAD", "--worktree"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn works_in_a_bare_clone() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.write("src/h.js", HANDLER);
+    repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    repo.commit("5");
+    let bare = tempfile::tempdir().unwrap();
+    let bare_path = bare.path().join("app.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare_path.to_str().unwrap()]);
+    let (code, report) = repo.check_json(&[
+        "--repo",
+        bare_path.to_str().unwrap(),
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+    ]);
+    assert_eq!(change(&report, "express")["kind"], "major");
+    assert_eq!(
+        findings(&report).len(),
+        1,
+        "sources are read from the tree: {report:#}"
+    );
+    assert_eq!(code, 1);
+    repo.bumpcheck(&[
+        "check",
+        "--repo",
+        bare_path.to_str().unwrap(),
+        "--worktree",
+        "--base",
+        "HEAD",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("bare"));
+}
+
+#[test]
+fn unknown_revision_and_shallow_clone_say_what_to_do() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    repo.commit("5");
+    repo.bumpcheck(&["check", "--base", "no-such-branch"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unknown revision `no-such-branch`",
+        ));
+
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let dest = shallow.path().join("clone");
+    repo.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()]);
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck");
+    cmd.args(["check", "--base", "HEAD~1"])
+        .current_dir(&dest)
+        .env_remove("GITHUB_BASE_REF")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("shallow clone"))
+        .stderr(predicates::str::contains("fetch-depth: 0"));
+}
+
+#[test]
+fn lockfiles_added_removed_and_moved() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "app");
+    repo.copy_fixture("npm/shrinkwrap/before", "tool");
+    let base = repo.commit("start");
+    // Move app/ to services/app/ and bump express there; drop tool; add a new project.
+    repo.git(&["rm", "-q", "-r", "app", "tool"]);
+    repo.copy_fixture("npm/express-app/v5.1.0", "services/app");
+    repo.copy_fixture("npm/lockfile-v2/before", "cli");
+    let head = repo.commit("reorganise");
+    let (_, report) = repo.check_json(&["--base", &base, "--head", &head]);
+    let express = change(&report, "express");
+    assert_eq!(express["lockfile"], "services/app/package-lock.json");
+    assert_eq!(
+        (express["from"].as_str(), express["to"].as_str()),
+        (Some("4.21.2"), Some("5.1.0"))
+    );
+    let morgan = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "morgan")
+        .count();
+    assert_eq!(
+        morgan, 0,
+        "unchanged packages of a moved lockfile are not reported"
+    );
+    let debug = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "debug" && c["lockfile"] == "tool/npm-shrinkwrap.json")
+        .unwrap();
+    assert_eq!(debug["kind"], "removed");
+    assert!(debug["to"].is_null());
+    let semver = change(&report, "semver");
+    assert_eq!(semver["lockfile"], "cli/package-lock.json");
+    assert_eq!(semver["kind"], "added");
+    assert!(semver["from"].is_null());
+    assert_eq!(semver["direct"], true);
+}
+
+#[test]
+fn monorepo_changes_scan_only_their_lockfile_folder() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "services/api");
+    repo.copy_fixture("npm/express-app/v4.21.2", "services/web");
+    repo.copy_fixture("npm/lockfile-v2/before", "");
+    repo.write("services/api/src/h.js", HANDLER);
+    repo.write("services/web/src/h.js", HANDLER);
+    repo.write("scripts/h.js", HANDLER);
+    let base = repo.commit("monorepo");
+    repo.copy_fixture("npm/express-app/v5.1.0", "services/api");
+    let head = repo.commit("api: express 5");
+    let (_, report) = repo.check_json(&["--base", &base, "--head", &head]);
+    assert_eq!(
+        findings(&report),
+        [(
+            "express-5-req-param".into(),
+            "services/api/src/h.js".into(),
+            1
+        )],
+        "{report:#}"
+    );
+    assert!(report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["lockfile"] == "services/api/package-lock.json"));
+}
+
+#[test]
+fn diff_subcommand_lists_every_change() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    let base = repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    repo.commit("5");
+    let out = repo.bumpcheck(&["diff", "--base", &base]).assert().code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("package-lock.json: 30 packages changed (1 direct)"),
+        "{text}"
+    );
+    assert!(!text.contains("more transitive"), "diff lists all: {text}");
+    assert!(
+        text.contains("array-flatten 1.1.1  removed, transitive"),
+        "{text}"
+    );
+}

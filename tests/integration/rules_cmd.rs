@@ -1,0 +1,157 @@
+//! `bumpcheck rules ...`, and the built-in library's own tests.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::str::contains;
+
+/// Every built-in rule passes its snippet tests and annotated fixtures, and has each
+/// kind of test, a reference and a compiled-in language (`cargo test` runs the library's
+/// tests through the same command users run).
+#[test]
+fn builtin_rule_library_passes_its_tests() {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "test"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(" 0 failed"), "{text}");
+    assert!(text.contains("passed  express-5-req-param"), "{text}");
+}
+
+#[test]
+fn list_and_explain() {
+    cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "list"])
+        .assert()
+        .code(0)
+        .stdout(contains("express-5-req-param"))
+        .stdout(contains("npm:express <5.0.0 -> >=5.0.0"));
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() >= 10);
+    assert!(rows
+        .iter()
+        .all(|r| r["url"].as_str().unwrap().starts_with("https://")));
+    cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "explain", "express-5-req-param"])
+        .assert()
+        .code(0)
+        .stdout(contains("fires on: npm:express <5.0.0 -> >=5.0.0"))
+        .stdout(contains("see:      https://"))
+        .stdout(contains("reported:"));
+    cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "explain", "req-param"])
+        .assert()
+        .code(2)
+        .stderr(contains("did you mean: express-5-req-param"));
+}
+
+const RULE: &str = r#"id: no-eval
+language: javascript
+severity: warning
+message: eval
+url: https://example.invalid/eval
+metadata:
+  ecosystem: npm
+  package: left-pad
+  change: major
+rule:
+  pattern: eval($X)
+"#;
+
+#[test]
+fn failing_tests_show_the_snippet_and_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("no-eval.yml"), RULE).unwrap();
+    std::fs::write(
+        p.join("no-eval-test.yml"),
+        "id: no-eval\nvalid:\n  - |\n    const x = 1;\n    eval(x);\ninvalid:\n  - window.evaluate(y)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("fixture.js"),
+        "// ruleid: no-eval\nnotEval(1);\n// ok: no-eval\neval(2);\n",
+    )
+    .unwrap();
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "test", p.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("noisy   no-eval"), "{text}");
+    // The valid snippet with the reported range marked.
+    assert!(text.contains("+^^^^^^^ reported here"), "{text}");
+    assert!(text.contains("window.evaluate(y)"), "{text}");
+    assert!(text.contains("expected: reported by no-eval"), "{text}");
+    // The fixture as a diff of expected against found verdicts.
+    assert!(
+        text.contains("-") && text.contains("fixture.js:2: reported     | notEval(1);"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+") && text.contains("fixture.js:4: reported     | eval(2);"),
+        "{text}"
+    );
+    assert!(text.contains("1 rule: 0 passed, 1 failed"), "{text}");
+}
+
+#[test]
+fn validate_names_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("bad-window.yml"),
+        RULE.replace("no-eval", "bad-window")
+            .replace("change: major", "from: \"<<5\"\n  to: \">=5\""),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("no-url.yml"),
+        RULE.replace("no-eval", "no-url")
+            .replace("url: https://example.invalid/eval\n", ""),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("python-rule.yml"),
+        RULE.replace("no-eval", "python-rule")
+            .replace("javascript", "python"),
+    )
+    .unwrap();
+    std::fs::write(p.join("misnamed.yml"), RULE).unwrap();
+    std::fs::write(p.join("untested.yml"), RULE.replace("no-eval", "untested")).unwrap();
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "validate", p.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("bad-window.yml:9:9: `metadata.from`: invalid version range `<<5`"),
+        "{text}"
+    );
+    assert!(text.contains("no-url.yml: `url`: missing `url`"), "{text}");
+    assert!(
+        text.contains(
+            "python-rule.yml:2:11: `language`: language `python` is not compiled into this build"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("misnamed.yml:1:5: `id`: rule id `no-eval` does not match the file name"),
+        "{text}"
+    );
+    assert!(text.contains("invalid untested"), "{text}");
+    assert!(
+        text.contains("no test: needs at least a valid snippet"),
+        "{text}"
+    );
+}
