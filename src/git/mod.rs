@@ -12,7 +12,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum GitError {
-    #[error("{path}: not inside a git repository ({message})")]
+    #[error("{path}: not inside a git repository: {message}")]
     NotARepository { path: PathBuf, message: String },
     #[error("unknown revision `{rev}`: {message}{hint}")]
     UnknownRevision {
@@ -54,7 +54,8 @@ impl Repo {
     /// Opens the repository containing `path` (searching upwards, as git does).
     pub fn discover(path: &Path) -> Result<Repo, GitError> {
         let inner = git2::Repository::discover(path).map_err(|e| GitError::NotARepository {
-            path: path.to_path_buf(),
+            // `.` says little in an error: name the folder.
+            path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
             message: e.message().to_string(),
         })?;
         let git_dir = inner.path().to_path_buf();

@@ -18,7 +18,11 @@ impl Repo {
             .revparse_single(rev)
             .map_err(|e| GitError::UnknownRevision {
                 rev: rev.to_string(),
-                message: e.message().to_string(),
+                message: if self.raw().is_empty().unwrap_or(false) {
+                    "the repository has no commits yet".to_string()
+                } else {
+                    e.message().to_string()
+                },
                 hint: shallow_hint(self),
             })?;
         let commit = object
