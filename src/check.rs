@@ -360,14 +360,16 @@ fn direct_names(
     };
     let dir = dir_of(&read.entry.path);
     let mut root_found = false;
+    let Some(manifest_name) = format.manifest_name() else {
+        return lock.recorded_direct.iter().cloned().collect();
+    };
     let dirs = std::iter::once("").chain(lock.workspace_dirs.iter().map(String::as_str));
     for (i, ws) in dirs.enumerate() {
-        let Some(manifest_path) = join(dir, ws).and_then(|d| join(&d, format.manifest_name()))
-        else {
+        let Some(manifest_path) = join(dir, ws).and_then(|d| join(&d, manifest_name)) else {
             continue;
         };
         match repo.read_path(snapshot, &manifest_path) {
-            Ok(Some(bytes)) => match manifest::npm::direct_dependencies(&bytes) {
+            Ok(Some(bytes)) => match manifest::direct_dependencies(format, &bytes) {
                 Ok(list) => {
                     root_found |= i == 0;
                     names.extend(list);

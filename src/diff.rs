@@ -34,8 +34,8 @@ pub struct Side<'a> {
 
 /// Computes the changes of one lockfile, sorted by package name.
 pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec<Change> {
-    let before = versions_by_name(base.packages);
-    let after = versions_by_name(head.packages);
+    let before = versions_by_name(ecosystem, base.packages);
+    let after = versions_by_name(ecosystem, head.packages);
     let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
     let empty = Vec::new();
     let mut out = Vec::new();
@@ -49,10 +49,10 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
         let kind = match (&from, &to) {
             (None, _) => ChangeKind::Added,
             (_, None) => ChangeKind::Removed,
-            (Some(f), Some(t)) if f != t => version::classify(f, t),
+            (Some(f), Some(t)) if f != t => version::classify(ecosystem, f, t),
             // The highest copy is unchanged but another copy moved: classify the lowest
             // copies, which is where some dependent's view of the package changed.
-            _ => version::classify(&a[0], &b[0]),
+            _ => version::classify(ecosystem, &a[0], &b[0]),
         };
         let several = a.len() > 1 || b.len() > 1;
         out.push(Change {
@@ -71,7 +71,7 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
 }
 
 /// Distinct versions per name, lowest first.
-fn versions_by_name(packages: &[Package]) -> BTreeMap<&str, Vec<String>> {
+fn versions_by_name(ecosystem: Ecosystem, packages: &[Package]) -> BTreeMap<&str, Vec<String>> {
     let mut map: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for p in packages {
         map.entry(p.name.as_str())
@@ -79,7 +79,7 @@ fn versions_by_name(packages: &[Package]) -> BTreeMap<&str, Vec<String>> {
             .push(p.version.clone());
     }
     for versions in map.values_mut() {
-        versions.sort_by(|a, b| version::compare(a, b));
+        versions.sort_by(|a, b| version::compare(ecosystem, a, b));
         versions.dedup();
     }
     map

@@ -22,8 +22,8 @@ pub struct Lockfile {
     /// Directories (relative to the lockfile's directory) of workspace members whose
     /// manifests declare direct dependencies, besides the lockfile's own directory.
     pub workspace_dirs: Vec<String>,
-    /// Direct dependency names as the lockfile itself records them; used when the
-    /// manifest is missing at that revision.
+    /// Direct dependency names as the lockfile itself records them: the whole truth for
+    /// formats without a manifest, the fallback when the manifest is missing.
     pub recorded_direct: Vec<String>,
 }
 
@@ -50,10 +50,11 @@ impl Format {
         }
     }
 
-    /// The manifest file that declares direct dependencies, beside the lockfile.
-    pub fn manifest_name(self) -> &'static str {
+    /// The manifest that declares direct dependencies, beside the lockfile (and in each
+    /// workspace member's folder). `None` where the lockfile itself records them.
+    pub fn manifest_name(self) -> Option<&'static str> {
         match self {
-            Format::NpmPackageLock | Format::NpmShrinkwrap => "package.json",
+            Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
         }
     }
 

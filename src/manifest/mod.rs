@@ -1,3 +1,12 @@
 //! Manifests (package.json, ...): which dependencies the project declares itself.
 
 pub mod npm;
+
+use crate::lockfile::{Format, ParseError};
+
+/// The dependency names a manifest of the lockfile's format declares.
+pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, ParseError> {
+    match format {
+        Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
+    }
+}

@@ -26,8 +26,14 @@ impl Trigger {
             return false;
         }
         if let Some((from, to)) = &self.window {
-            let old = change.from.as_deref().and_then(version::parse);
-            let new = change.to.as_deref().and_then(version::parse);
+            let old = change
+                .from
+                .as_deref()
+                .and_then(|v| version::parse(self.ecosystem, v));
+            let new = change
+                .to
+                .as_deref()
+                .and_then(|v| version::parse(self.ecosystem, v));
             match (old, new) {
                 (Some(old), Some(new)) => return from.contains(&old) && to.contains(&new),
                 _ => return false,
@@ -60,7 +66,7 @@ mod tests {
             name: name.into(),
             from: Some(from.into()),
             to: Some(to.into()),
-            kind: version::classify(from, to),
+            kind: version::classify(Ecosystem::Npm, from, to),
             direct: true,
             lockfile: "package-lock.json".into(),
             from_all: vec![],

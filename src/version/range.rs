@@ -1,100 +1,8 @@
-//! Versions and version ranges: ordering lockfile versions, classifying a change
-//! (major/minor/patch/...), and the npm range syntax used by rule windows.
+//! Version ranges in npm's syntax, which rule windows use for every ecosystem:
+//! `>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`, joined by `||`.
 
 use semver::{Comparator, Op, Version};
-use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 use std::fmt;
-
-/// What happened to a package between two revisions (the `kind` of the JSON report).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
-    Added,
-    Removed,
-    Major,
-    Minor,
-    Patch,
-    Prerelease,
-    Downgrade,
-    /// Not ordered: a git commit, a tarball URL, a local path.
-    Other,
-}
-
-impl ChangeKind {
-    pub const ALL: [ChangeKind; 8] = [
-        ChangeKind::Added,
-        ChangeKind::Removed,
-        ChangeKind::Major,
-        ChangeKind::Minor,
-        ChangeKind::Patch,
-        ChangeKind::Prerelease,
-        ChangeKind::Downgrade,
-        ChangeKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Major => "major",
-            ChangeKind::Minor => "minor",
-            ChangeKind::Patch => "patch",
-            ChangeKind::Prerelease => "prerelease",
-            ChangeKind::Downgrade => "downgrade",
-            ChangeKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ChangeKind> {
-        ChangeKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for ChangeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Parses a version as a lockfile records it, leniently: a leading `v` or `=` and
-/// surrounding blanks are accepted. `None` for versions that are not semver (git URLs...).
-pub fn parse(raw: &str) -> Option<Version> {
-    let s = raw.trim().trim_start_matches('=').trim_start_matches('v');
-    Version::parse(s).ok()
-}
-
-/// Orders two raw versions: semver order where both parse, parsed before unparsed, then text.
-pub fn compare(a: &str, b: &str) -> Ordering {
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.cmp(b),
-    }
-}
-
-/// Classifies the move from one version to another.
-pub fn classify(from: &str, to: &str) -> ChangeKind {
-    let (Some(a), Some(b)) = (parse(from), parse(to)) else {
-        return ChangeKind::Other;
-    };
-    if b < a {
-        return ChangeKind::Downgrade;
-    }
-    if a.major != b.major {
-        ChangeKind::Major
-    } else if a.minor != b.minor {
-        ChangeKind::Minor
-    } else if a.patch != b.patch {
-        ChangeKind::Patch
-    } else if a.pre != b.pre {
-        ChangeKind::Prerelease
-    } else {
-        // Only build metadata differs: ordered the same, but not the same artifact.
-        ChangeKind::Other
-    }
-}
 
 /// An npm-style range: `||`-separated sets of blank-separated comparators
 /// (`>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`).
@@ -204,27 +112,6 @@ mod tests {
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()
-    }
-
-    #[test]
-    fn classifies_changes() {
-        assert_eq!(classify("4.21.2", "5.1.0"), ChangeKind::Major);
-        assert_eq!(classify("4.21.1", "4.21.2"), ChangeKind::Patch);
-        assert_eq!(classify("4.20.0", "4.21.2"), ChangeKind::Minor);
-        assert_eq!(classify("5.0.0-beta.1", "5.0.0"), ChangeKind::Prerelease);
-        assert_eq!(classify("5.0.0", "4.0.0"), ChangeKind::Downgrade);
-        assert_eq!(classify("v1.0.0", "=1.0.1"), ChangeKind::Patch);
-        assert_eq!(
-            classify("git+ssh://git@example.invalid/a.git#abc", "1.0.0"),
-            ChangeKind::Other
-        );
-    }
-
-    #[test]
-    fn orders_versions() {
-        let mut vs = vec!["10.0.0", "9.1.0", "git+https://x", "9.1.0-rc.1"];
-        vs.sort_by(|a, b| compare(a, b));
-        assert_eq!(vs, ["9.1.0-rc.1", "9.1.0", "10.0.0", "git+https://x"]);
     }
 
     #[test]

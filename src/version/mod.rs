@@ -1,0 +1,183 @@
+//! Versions and version ranges: ordering lockfile versions per ecosystem, classifying a
+//! change (major/minor/patch/...), and the range syntax used by rule windows.
+//!
+//! Every ecosystem's versions are read into a `semver::Version` that orders the same way
+//! (extra release segments become build metadata, tags become prerelease identifiers),
+//! so that diffing, classifying and rule windows share one model.
+
+mod lenient;
+mod pep440;
+mod range;
+
+pub use range::Range;
+
+use crate::ecosystem::Ecosystem;
+use semver::Version;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// What happened to a package between two revisions (the `kind` of the JSON report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Major,
+    Minor,
+    Patch,
+    Prerelease,
+    Downgrade,
+    /// Not ordered: a git commit, a tarball URL, a local path.
+    Other,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 8] = [
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Major,
+        ChangeKind::Minor,
+        ChangeKind::Patch,
+        ChangeKind::Prerelease,
+        ChangeKind::Downgrade,
+        ChangeKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Major => "major",
+            ChangeKind::Minor => "minor",
+            ChangeKind::Patch => "patch",
+            ChangeKind::Prerelease => "prerelease",
+            ChangeKind::Downgrade => "downgrade",
+            ChangeKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        ChangeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses a version as a lockfile of `ecosystem` records it. `None` for what is not a
+/// version (a git URL, a local path).
+pub fn parse(ecosystem: Ecosystem, raw: &str) -> Option<Version> {
+    match ecosystem {
+        Ecosystem::Pypi => pep440::parse(raw),
+        // Strict semver first: it is what npm and cargo write, and the fast path.
+        _ => Version::parse(raw.trim())
+            .ok()
+            .or_else(|| lenient::parse(raw)),
+    }
+}
+
+/// Orders two raw versions: version order where both parse, parsed before unparsed, then text.
+pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Ordering {
+    match (parse(ecosystem, a), parse(ecosystem, b)) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// Classifies the move from one version to another.
+pub fn classify(ecosystem: Ecosystem, from: &str, to: &str) -> ChangeKind {
+    let (Some(a), Some(b)) = (parse(ecosystem, from), parse(ecosystem, to)) else {
+        return ChangeKind::Other;
+    };
+    if b < a {
+        return ChangeKind::Downgrade;
+    }
+    if a.major != b.major {
+        ChangeKind::Major
+    } else if a.minor != b.minor {
+        ChangeKind::Minor
+    } else if a.patch != b.patch {
+        ChangeKind::Patch
+    } else if a.pre != b.pre {
+        ChangeKind::Prerelease
+    } else if a.build != b.build {
+        // A fourth release segment (1.2.3.4), a post-release or a local label moved.
+        ChangeKind::Patch
+    } else {
+        ChangeKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_changes() {
+        assert_eq!(
+            classify(Ecosystem::Npm, "4.21.2", "5.1.0"),
+            ChangeKind::Major
+        );
+        assert_eq!(
+            classify(Ecosystem::Npm, "4.21.1", "4.21.2"),
+            ChangeKind::Patch
+        );
+        assert_eq!(
+            classify(Ecosystem::Npm, "4.20.0", "4.21.2"),
+            ChangeKind::Minor
+        );
+        assert_eq!(
+            classify(Ecosystem::Npm, "5.0.0-beta.1", "5.0.0"),
+            ChangeKind::Prerelease
+        );
+        assert_eq!(
+            classify(Ecosystem::Npm, "5.0.0", "4.0.0"),
+            ChangeKind::Downgrade
+        );
+        assert_eq!(
+            classify(Ecosystem::Npm, "v1.0.0", "=1.0.1"),
+            ChangeKind::Patch
+        );
+        assert_eq!(
+            classify(Ecosystem::Rubygems, "1.2.3.4", "1.2.3.5"),
+            ChangeKind::Patch
+        );
+        assert_eq!(
+            classify(Ecosystem::Pypi, "1.26.4", "2.0.0rc1"),
+            ChangeKind::Major
+        );
+        assert_eq!(
+            classify(Ecosystem::Pypi, "2.0.0rc1", "2.0.0"),
+            ChangeKind::Prerelease
+        );
+        assert_eq!(
+            classify(Ecosystem::Pypi, "1.0", "1.0.post1"),
+            ChangeKind::Patch
+        );
+        assert_eq!(
+            classify(Ecosystem::Go, "v1.2.0", "v2.0.0+incompatible"),
+            ChangeKind::Major
+        );
+        assert_eq!(
+            classify(
+                Ecosystem::Npm,
+                "git+ssh://git@example.invalid/a.git#abc",
+                "1.0.0"
+            ),
+            ChangeKind::Other
+        );
+    }
+
+    #[test]
+    fn orders_versions() {
+        let mut vs = vec!["10.0.0", "9.1.0", "git+https://x", "9.1.0-rc.1"];
+        vs.sort_by(|a, b| compare(Ecosystem::Npm, a, b));
+        assert_eq!(vs, ["9.1.0-rc.1", "9.1.0", "10.0.0", "git+https://x"]);
+    }
+}
