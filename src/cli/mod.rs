@@ -2,6 +2,7 @@
 //! part of bumpcheck that prints.
 
 mod check;
+mod packages;
 mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +38,11 @@ enum Command {
         after_help = "Examples:\n  bumpcheck diff --base HEAD~1\n  bumpcheck diff --base v2.0.0 --format json"
     )]
     Diff(check::DiffArgs),
+    /// Print the packages bumpcheck reads from lockfiles on disk (name and version).
+    #[command(
+        after_help = "Examples:\n  bumpcheck packages package-lock.json\n  bumpcheck packages --format json services/*/package-lock.json"
+    )]
+    Packages(packages::PackagesArgs),
     /// List, test, validate and explain rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -77,6 +83,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Check(args) => check::check(args, cli.color),
         Command::Diff(args) => check::diff(args, cli.color),
+        Command::Packages(args) => packages::run(args),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
     };
     match result {

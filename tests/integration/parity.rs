@@ -124,3 +124,57 @@ fn diff_matches_npms_own_reading() {
         assert!(!ours.is_empty());
     }
 }
+
+/// `bumpcheck packages` reads the same (name, version) set as npm's own tree reader for
+/// every fixture revision (testdata/npm/**/inventory-*.json).
+#[test]
+fn package_sets_match_npms_inventory() {
+    let mut checked = 0;
+    for fixture in [
+        "express-app",
+        "workspaces",
+        "lockfile-v1",
+        "lockfile-v2",
+        "shrinkwrap",
+    ] {
+        let dir = testdata(&format!("npm/{fixture}"));
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let Some(rev) = name
+                .strip_prefix("inventory-")
+                .and_then(|n| n.strip_suffix(".json"))
+            else {
+                continue;
+            };
+            let inventory: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
+            let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
+                .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let set = |rows: &Value| -> std::collections::BTreeSet<(String, String)> {
+                rows.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (
+                            p["name"].as_str().unwrap().into(),
+                            p["version"].as_str().unwrap().into(),
+                        )
+                    })
+                    .collect()
+            };
+            assert_eq!(set(&ours), set(&inventory["packages"]), "{fixture}/{rev}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 11, "every fixture revision has an inventory");
+}
