@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
 use crate::lockfile::{is_dependency_dir, Format, Lockfile, ParseError};
 use crate::manifest;
+use crate::notes;
 use crate::report::{Finding, Report, ReportError, Revision, Tool};
 use crate::rules::{language_of, RuleSet};
 use crate::scan::{files, matcher};
@@ -32,6 +33,9 @@ pub struct Options {
     pub github_base_ref: Option<String>,
     /// Match rules (false for `diff`, which only lists changes).
     pub scan: bool,
+    /// Which changed packages get release notes.
+    pub notes: notes::Selection,
+    pub notes_options: notes::Options,
 }
 
 pub fn run(opts: &Options) -> Result<Report> {
@@ -59,9 +63,49 @@ pub fn run(opts: &Options) -> Result<Report> {
                 message: e.to_string(),
             });
         }
-        scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
+        let fired = scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
+        let requests = notes_requests(&report.changes, &fired, opts.notes, &head);
+        let mut notes_opts = opts.notes_options.clone();
+        notes_opts.project_dir = notes_opts
+            .project_dir
+            .or_else(|| repo.workdir().map(PathBuf::from));
+        report.notes = notes::collect(requests, &notes_opts).0;
     }
     Ok(report)
+}
+
+/// The changed packages whose release notes are wanted: direct dependencies and packages
+/// a rule fired for (or every change, with `all`), at most once each.
+fn notes_requests(
+    changes: &[Change],
+    fired_changes: &BTreeSet<usize>,
+    selection: notes::Selection,
+    head: &Snapshot,
+) -> Vec<notes::Request> {
+    let mut seen = BTreeSet::new();
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| match selection {
+            notes::Selection::None => false,
+            notes::Selection::Direct => c.direct || fired_changes.contains(i),
+            notes::Selection::All => true,
+        })
+        .filter_map(|(_, c)| {
+            let to = c.to.clone()?;
+            seen.insert((c.ecosystem, c.name.clone(), c.from.clone(), to.clone()))
+                .then(|| notes::Request {
+                    ecosystem: c.ecosystem,
+                    name: c.name.clone(),
+                    from: c.from.clone(),
+                    to,
+                    install_dir: match head {
+                        Snapshot::WorkTree(root) => Some(root.join(dir_of(&c.lockfile))),
+                        Snapshot::Commit(_) => None,
+                    },
+                })
+        })
+        .collect()
 }
 
 fn revision(s: &Snapshot) -> Revision {
@@ -423,13 +467,14 @@ fn scope_of(lockfile: &str, head_lockfiles: &[FileEntry]) -> Scope {
     Scope { dir, excluded }
 }
 
+/// Matches the fired rules; returns the indexes of the changes that fired one.
 fn scan(
     repo: &Repo,
     head: &Snapshot,
     head_lockfiles: &[FileEntry],
     rules: &RuleSet,
     report: &mut Report,
-) -> Result<()> {
+) -> Result<BTreeSet<usize>> {
     // (rule, change) pairs that fire, and the scope of each change's lockfile.
     let fired: Vec<(usize, usize)> = report
         .changes
@@ -444,8 +489,9 @@ fn scan(
                 .map(move |(ri, _)| (ri, ci))
         })
         .collect();
+    let fired_changes: BTreeSet<usize> = fired.iter().map(|&(_, ci)| ci).collect();
     if fired.is_empty() {
-        return Ok(());
+        return Ok(fired_changes);
     }
     let scopes: BTreeMap<&str, Scope> = report
         .changes
@@ -498,7 +544,7 @@ fn scan(
     report.findings.sort_by(|a, b| {
         (a.change, &a.path, a.line, a.column).cmp(&(b.change, &b.path, b.line, b.column))
     });
-    Ok(())
+    Ok(fired_changes)
 }
 
 fn match_file(

@@ -13,6 +13,7 @@ pub mod error;
 pub mod git;
 pub mod lockfile;
 pub mod manifest;
+pub mod notes;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -2,6 +2,7 @@
 
 use super::{emit, Color};
 use crate::check::{self, HeadMode, Options};
+use crate::notes;
 use crate::report::{json, text};
 use crate::rules::Severity;
 use anyhow::Context;
@@ -56,6 +57,46 @@ impl FailOn {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NotesChoice {
+    /// No release notes.
+    None,
+    /// Direct dependencies and packages a rule fired for.
+    Direct,
+    /// Every changed package.
+    All,
+}
+
+#[derive(Args)]
+pub struct NotesArgs {
+    /// Which changed packages get release notes.
+    #[arg(long, value_enum, default_value_t = NotesChoice::Direct, env = "BUMPCHECK_NOTES")]
+    notes: NotesChoice,
+    /// Use only what is on disk: installed packages and the cache. No network.
+    #[arg(long, env = "BUMPCHECK_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    offline: bool,
+}
+
+impl NotesArgs {
+    pub fn options(&self) -> notes::Options {
+        notes::Options {
+            offline: self.offline,
+            http: notes::http::HttpConfig::from_env(),
+            cache_dir: None,
+            project_dir: None,
+            progress: true,
+        }
+    }
+
+    fn selection(&self) -> notes::Selection {
+        match self.notes {
+            NotesChoice::None => notes::Selection::None,
+            NotesChoice::Direct => notes::Selection::Direct,
+            NotesChoice::All => notes::Selection::All,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -69,6 +110,8 @@ pub struct CheckArgs {
     /// More rule directories, besides the built-in library (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
+    #[command(flatten)]
+    notes: NotesArgs,
 }
 
 #[derive(Args)]
@@ -80,7 +123,8 @@ pub struct DiffArgs {
     format: Format,
 }
 
-fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, scan: bool) -> Options {
+/// `notes` is `None` for `diff`, which neither scans nor fetches notes.
+fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs>) -> Options {
     Options {
         repo: rev.repo.clone(),
         base: rev.base.clone(),
@@ -92,19 +136,21 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, scan: bool) -> Options {
         },
         rule_dirs,
         github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
-        scan,
+        scan: notes.is_some(),
+        notes: notes.map_or(notes::Selection::None, NotesArgs::selection),
+        notes_options: notes.map(NotesArgs::options).unwrap_or_default(),
     }
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, args.rules.clone(), true);
+    let opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
     let report = check::run(&opts).context("bumpcheck check failed")?;
     write(&report, args.format, &args.rev, color, true)?;
     Ok(report.exit_code(args.fail_on.level()))
 }
 
 pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, Vec::new(), false);
+    let opts = options(&args.rev, Vec::new(), None);
     let report = check::run(&opts).context("bumpcheck diff failed")?;
     write(&report, args.format, &args.rev, color, false)?;
     Ok(report.exit_code(None))

@@ -2,6 +2,7 @@
 //! part of bumpcheck that prints.
 
 mod check;
+mod notes;
 mod packages;
 mod rules;
 
@@ -38,6 +39,11 @@ enum Command {
         after_help = "Examples:\n  bumpcheck diff --base HEAD~1\n  bumpcheck diff --base v2.0.0 --format json"
     )]
     Diff(check::DiffArgs),
+    /// Show the release notes of one package for the versions an upgrade crosses.
+    #[command(
+        after_help = "Examples:\n  bumpcheck notes express 4.21.2..5.1.0\n  bumpcheck notes express ..5.0.0 --format json"
+    )]
+    Notes(notes::NotesCmdArgs),
     /// Print the packages bumpcheck reads from lockfiles on disk (name and version).
     #[command(
         after_help = "Examples:\n  bumpcheck packages package-lock.json\n  bumpcheck packages --format json services/*/package-lock.json"
@@ -83,6 +89,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Check(args) => check::check(args, cli.color),
         Command::Diff(args) => check::diff(args, cli.color),
+        Command::Notes(args) => notes::run(args),
         Command::Packages(args) => packages::run(args),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
     };

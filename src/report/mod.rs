@@ -18,8 +18,8 @@ pub struct Report {
     pub head: Revision,
     pub changes: Vec<Change>,
     pub findings: Vec<Finding>,
-    /// Release notes (filled by the notes stage; empty until it runs).
-    pub notes: Vec<serde_json::Value>,
+    /// Release notes of the selected changed packages.
+    pub notes: Vec<crate::notes::PackageNotes>,
     pub errors: Vec<ReportError>,
     /// How many changed lockfiles were read at both revisions (not serialised: it decides
     /// whether errors left nothing analysed).

@@ -121,6 +121,11 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
                     "transitive"
                 }
             );
+            if let Some(n) = report.notes.iter().find(|n| {
+                n.name == change.name && n.from == change.from && Some(&n.to) == change.to.as_ref()
+            }) {
+                write_notes(&mut out, &p, n);
+            }
             if opts.findings {
                 for f in findings {
                     // A rule's note is long: print it once, where the rule first appears.
@@ -155,6 +160,62 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
     }
     let _ = writeln!(out, "\n{}", summary(report, opts.findings));
     out
+}
+
+/// Highlights listed per package before pointing at `bumpcheck notes`.
+const HIGHLIGHTS_SHOWN: usize = 8;
+
+fn write_notes(out: &mut String, p: &Paint, n: &crate::notes::PackageNotes) {
+    use crate::notes::sanitize::for_terminal;
+    if n.versions.is_empty() {
+        if let Some(e) = &n.error {
+            let _ = writeln!(
+                out,
+                "    {} unavailable ({})",
+                p.dim("release notes:"),
+                for_terminal(e)
+            );
+        }
+        return;
+    }
+    let versions: Vec<&str> = n.versions.iter().map(|v| v.version.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "    {} {} version{} from {} ({})",
+        p.dim("release notes:"),
+        versions.len(),
+        plural(versions.len()),
+        n.source.as_deref().unwrap_or("?"),
+        versions.join(", ")
+    );
+    let all: Vec<_> = n
+        .versions
+        .iter()
+        .flat_map(|v| v.highlights.iter().map(move |h| (v, h)))
+        .collect();
+    for (v, h) in all.iter().take(HIGHLIGHTS_SHOWN) {
+        let kind = format!("{:?}", h.kind).to_lowercase();
+        let _ = writeln!(
+            out,
+            "      {} {} {}",
+            p.bold(&format!("{kind}:")),
+            p.dim(&format!("[{}]", v.version)),
+            for_terminal(&h.text)
+        );
+    }
+    if all.len() > HIGHLIGHTS_SHOWN {
+        let _ = writeln!(
+            out,
+            "      {}",
+            p.dim(&format!(
+                "... {} more: bumpcheck notes {} {}..{}",
+                all.len() - HIGHLIGHTS_SHOWN,
+                n.name,
+                n.from.as_deref().unwrap_or(""),
+                n.to
+            ))
+        );
+    }
 }
 
 fn versions(c: &Change) -> String {

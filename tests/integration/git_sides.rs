@@ -133,9 +133,9 @@ fn unknown_revision_and_shallow_clone_say_what_to_do() {
     let dest = shallow.path().join("clone");
     repo.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()]);
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck");
+    crate::support::isolate(&mut cmd, repo.cache.path());
     cmd.args(["check", "--base", "HEAD~1"])
         .current_dir(&dest)
-        .env_remove("GITHUB_BASE_REF")
         .assert()
         .code(2)
         .stderr(predicates::str::contains("shallow clone"))

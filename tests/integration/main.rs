@@ -4,6 +4,8 @@
 
 mod check_npm;
 mod git_sides;
+mod http_server;
+mod notes;
 mod parity;
 mod rules_cmd;
 mod support;

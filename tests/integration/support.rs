@@ -12,12 +12,15 @@ pub fn testdata(rel: &str) -> PathBuf {
 
 pub struct TestRepo {
     pub dir: tempfile::TempDir,
+    /// The release-notes cache, outside the repository.
+    pub cache: tempfile::TempDir,
 }
 
 impl TestRepo {
     pub fn new() -> TestRepo {
         let dir = tempfile::tempdir().expect("temp dir");
-        let repo = TestRepo { dir };
+        let cache = tempfile::tempdir().expect("temp dir");
+        let repo = TestRepo { dir, cache };
         repo.git(&["init", "-q", "-b", "main"]);
         repo.git(&["config", "user.email", "test@example.invalid"]);
         repo.git(&["config", "user.name", "test"]);
@@ -62,14 +65,13 @@ impl TestRepo {
         self.git(&["rev-parse", "HEAD"])
     }
 
-    /// `bumpcheck ARGS` run inside the repository, with no CI variables leaking in.
+    /// `bumpcheck ARGS` run inside the repository, with no CI variables leaking in and no
+    /// network: offline, and every endpoint pointed at a closed port on loopback (the
+    /// release-notes tests lift these).
     pub fn bumpcheck(&self, args: &[&str]) -> assert_cmd::Command {
         let mut cmd = cargo_bin_cmd!("bumpcheck");
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("GITHUB_BASE_REF")
-            .env_remove("GITHUB_ACTIONS")
-            .env("NO_COLOR", "1");
+        cmd.args(args).current_dir(self.path());
+        isolate(&mut cmd, self.cache.path());
         cmd
     }
 
@@ -88,6 +90,21 @@ impl TestRepo {
         });
         (code, report)
     }
+}
+
+/// Keeps a bumpcheck command off the network and away from the user's configuration.
+pub fn isolate(cmd: &mut assert_cmd::Command, cache: &Path) {
+    cmd.env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_SERVER_URL")
+        .env("NO_COLOR", "1")
+        .env("BUMPCHECK_OFFLINE", "1")
+        .env("BUMPCHECK_CACHE_DIR", cache)
+        .env("NPM_CONFIG_USERCONFIG", cache.join("no-npmrc"))
+        .env("npm_config_registry", "http://127.0.0.1:9/")
+        .env("GITHUB_API_URL", "http://127.0.0.1:9");
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {

@@ -1,0 +1,382 @@
+//! Slicing a changelog into per-version sections, and keeping the versions an upgrade
+//! crosses. Headings are found in Markdown (ATX `##` and setext underlines) and
+//! reStructuredText (under- and overlined titles). As Renovate does, the version level is
+//! the first heading level with two or more headings that name a version.
+
+use crate::ecosystem::Ecosystem;
+use crate::version;
+
+/// One version's section of a changelog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The version as the heading writes it, without a leading `v`.
+    pub version: String,
+    /// The heading line, as written (for dates and links).
+    pub heading: String,
+    /// The text under the heading, up to the next heading of the same or a higher level.
+    pub body: String,
+}
+
+struct Heading {
+    line: usize,
+    /// Where the body starts (after an underline).
+    body_start: usize,
+    level: usize,
+    text: String,
+}
+
+/// Splits a changelog into version sections, in document order. `package` filters
+/// monorepo changelogs whose headings name the package (`pkg@1.2.3`, `pkg-v1.2.3`,
+/// `pkg v1.2.3`): headings that name another package are skipped.
+pub fn sections(text: &str, package: &str) -> Vec<Section> {
+    let lines: Vec<&str> = text.lines().collect();
+    let headings = headings(&lines);
+    let versioned = |l: usize| {
+        headings
+            .iter()
+            .filter(|h| h.level == l && version_in(&h.text, package).is_some())
+            .count()
+    };
+    let mut levels: Vec<usize> = headings.iter().map(|h| h.level).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    // A changelog with a single release still has one section: its first versioned heading.
+    let (level, most) = match levels.into_iter().find(|&l| versioned(l) >= 2) {
+        Some(l) => (l, usize::MAX),
+        None => match headings
+            .iter()
+            .find(|h| version_in(&h.text, package).is_some())
+        {
+            Some(h) => (h.level, 1),
+            None => return Vec::new(),
+        },
+    };
+    let mut out = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let Some(v) = version_in(&h.text, package).filter(|_| h.level == level) else {
+            continue;
+        };
+        let end = headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= level)
+            .map_or(lines.len(), |n| n.line);
+        out.push(Section {
+            version: v,
+            heading: h.text.clone(),
+            body: lines[h.body_start.min(end)..end]
+                .join("\n")
+                .trim()
+                .to_string(),
+        });
+        if out.len() == most {
+            break;
+        }
+    }
+    out
+}
+
+/// The sections of versions in (from, to], newest first. Pre-releases are kept only
+/// when they lie in the range, i.e. when the upgrade crosses them.
+pub fn slice(
+    sections: Vec<Section>,
+    ecosystem: Ecosystem,
+    from: Option<&str>,
+    to: &str,
+) -> Vec<Section> {
+    let Some(to_v) = version::parse(ecosystem, to) else {
+        return Vec::new();
+    };
+    let from_v = from.and_then(|f| version::parse(ecosystem, f));
+    let mut kept: Vec<(semver::Version, Section)> = sections
+        .into_iter()
+        .filter_map(|s| version::parse(ecosystem, &s.version).map(|v| (v, s)))
+        .filter(|(v, _)| *v <= to_v && from_v.as_ref().is_none_or(|f| v > f))
+        .collect();
+    kept.sort_by(|a, b| b.0.cmp(&a.0));
+    kept.dedup_by(|a, b| a.0 == b.0);
+    kept.into_iter().map(|(_, s)| s).collect()
+}
+
+fn headings(lines: &[&str]) -> Vec<Heading> {
+    let mut out = Vec::new();
+    // reStructuredText levels are given by the order in which adornment styles appear.
+    let mut rst_styles: Vec<(char, bool)> = Vec::new();
+    let mut in_fence = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            i += 1;
+            continue;
+        }
+        if in_fence {
+            i += 1;
+            continue;
+        }
+        // ATX: `## Title`
+        if line.starts_with('#') {
+            let level = line.chars().take_while(|&c| c == '#').count();
+            let rest = &line[level..];
+            if level <= 6 && (rest.is_empty() || rest.starts_with(' ')) {
+                out.push(Heading {
+                    line: i,
+                    body_start: i + 1,
+                    level,
+                    text: rest.trim().trim_end_matches('#').trim().to_string(),
+                });
+                i += 1;
+                continue;
+            }
+        }
+        // Overlined RST title: `====` / `Title` / `====`.
+        if let (Some(c), Some(title), Some(under)) =
+            (adornment(line), lines.get(i + 1), lines.get(i + 2))
+        {
+            if !title.trim().is_empty() && adornment(under) == Some(c) {
+                let level = rst_level(&mut rst_styles, (c, true));
+                out.push(Heading {
+                    line: i,
+                    body_start: i + 3,
+                    level,
+                    text: title.trim().to_string(),
+                });
+                i += 3;
+                continue;
+            }
+        }
+        // Underlined title: Markdown setext (`===` 1, `---` 2) or RST (any adornment).
+        if let Some(next) = lines.get(i + 1) {
+            if let Some(c) = adornment(next) {
+                if !line.trim().is_empty() && adornment(line).is_none() && !is_list_item(line) {
+                    let level = match c {
+                        '=' if rst_styles.is_empty() => 1,
+                        '-' if rst_styles.is_empty() => 2,
+                        _ => rst_level(&mut rst_styles, (c, false)),
+                    };
+                    out.push(Heading {
+                        line: i,
+                        body_start: i + 2,
+                        level,
+                        text: line.trim().to_string(),
+                    });
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The adornment character of a line made of one repeated punctuation character.
+fn adornment(line: &str) -> Option<char> {
+    let t = line.trim_end();
+    let c = t.chars().next()?;
+    (t.len() >= 3 && "=-~^*+#\"'`:._".contains(c) && t.chars().all(|x| x == c)).then_some(c)
+}
+
+fn rst_level(styles: &mut Vec<(char, bool)>, style: (char, bool)) -> usize {
+    // After Markdown's setext levels 1 and 2.
+    match styles.iter().position(|s| *s == style) {
+        Some(p) => p + 3,
+        None => {
+            styles.push(style);
+            styles.len() + 2
+        }
+    }
+}
+
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ")
+}
+
+/// The version a heading names, if any. Skips `Unreleased` and headings that name
+/// another package of a monorepo.
+pub fn version_in(heading: &str, package: &str) -> Option<String> {
+    // Strip Markdown links: `[5.0.0](url)` -> `5.0.0`.
+    let text = strip_links(heading);
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("unreleased") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+        let start = if (bytes[i] == b'v' || bytes[i] == b'V')
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            i + 1
+        } else {
+            i
+        };
+        if at_boundary && bytes[start].is_ascii_digit() {
+            let end = token_end(bytes, start);
+            let candidate = &text[start..end];
+            if candidate.contains('.') {
+                if names_other_package(&text[..i], package) {
+                    return None;
+                }
+                return Some(candidate.trim_end_matches(['.', '-']).to_string());
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn token_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len()
+        && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-' | b'+'))
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Whether the text glued to a version names a package other than ours: `router@2.0.0`,
+/// `@scope/pkg@1.2.3`, `pkg-v1.2.3`. A blank before the version names nothing.
+fn names_other_package(prefix: &str, package: &str) -> bool {
+    let Some(sep) = prefix.chars().last() else {
+        return false;
+    };
+    if !matches!(sep, '@' | '-' | '/' | '_') {
+        return false;
+    }
+    let word = prefix[..prefix.len() - 1]
+        .rsplit([' ', '[', '(', '`', '#'])
+        .next()
+        .unwrap_or("");
+    if word.is_empty() {
+        return false;
+    }
+    let short = package.rsplit('/').next().unwrap_or(package);
+    !(word.eq_ignore_ascii_case(package) || word.eq_ignore_ascii_case(short))
+}
+
+fn strip_links(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find("](") {
+            Some(close) => {
+                out.push_str(&after[..close]);
+                let tail = &after[close + 2..];
+                rest = tail.find(')').map_or("", |p| &tail[p + 1..]);
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_versions_in_heading_styles() {
+        let cases = [
+            ("5.0.0 / 2024-09-09", Some("5.0.0")),
+            (
+                "[5.0.0](https://example.invalid/compare/v4...v5) (2024-09-09)",
+                Some("5.0.0"),
+            ),
+            ("v5.0.0", Some("5.0.0")),
+            ("Version 5.0.0", Some("5.0.0")),
+            ("[Unreleased]", None),
+            ("5.0.0-beta.1 / 2024-01-01", Some("5.0.0-beta.1")),
+            ("express@5.0.0", Some("5.0.0")),
+            ("router@2.0.0", None),
+            ("@scope/pkg@1.2.3", None),
+            ("Bug fixes", None),
+            ("2.0.0rc1 (2023-05-01)", Some("2.0.0rc1")),
+            ("Release 10 notes", None),
+        ];
+        for (heading, want) in cases {
+            assert_eq!(version_in(heading, "express").as_deref(), want, "{heading}");
+        }
+        assert_eq!(
+            version_in("@scope/pkg@1.2.3", "@scope/pkg").as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(version_in("pkg-v1.2.3", "pkg").as_deref(), Some("1.2.3"));
+    }
+
+    #[test]
+    fn slices_setext_history() {
+        let text = "unreleased\n==========\n\n* wip\n\n5.1.0 / 2025-03-31\n==================\n\n* Add support for `Uint8Array`\n\n5.0.0 / 2024-09-09\n=========================\n\n* remove:\n  - `res.sendfile`\n\n5.0.0-beta.3 / 2024-03-25\n=========================\n\n* beta 3\n\n4.21.2 / 2024-11-06\n===================\n\n* deps: path-to-regexp@0.1.12\n";
+        let all = sections(text, "express");
+        let versions: Vec<&str> = all.iter().map(|s| s.version.as_str()).collect();
+        assert_eq!(versions, ["5.1.0", "5.0.0", "5.0.0-beta.3", "4.21.2"]);
+        assert_eq!(all[1].body, "* remove:\n  - `res.sendfile`");
+        let crossed = slice(all.clone(), Ecosystem::Npm, Some("4.21.2"), "5.1.0");
+        let v: Vec<&str> = crossed.iter().map(|s| s.version.as_str()).collect();
+        assert_eq!(v, ["5.1.0", "5.0.0", "5.0.0-beta.3"]);
+        // The beta is not crossed from 5.0.0.
+        let v: Vec<String> = slice(all, Ecosystem::Npm, Some("5.0.0"), "5.1.0")
+            .into_iter()
+            .map(|s| s.version)
+            .collect();
+        assert_eq!(v, ["5.1.0"]);
+    }
+
+    #[test]
+    fn keep_a_changelog_and_conventional_changelog() {
+        let kac = "# Changelog\n\n## [Unreleased]\n\n### Added\n- x\n\n## [2.0.0] - 2024-01-01\n\n### Removed\n- `old()`\n\n## [1.1.0] - 2023-01-01\n\n### Added\n- y\n";
+        let s = sections(kac, "x");
+        assert_eq!(
+            s.iter().map(|s| s.version.as_str()).collect::<Vec<_>>(),
+            ["2.0.0", "1.1.0"]
+        );
+        assert_eq!(s[0].body, "### Removed\n- `old()`");
+
+        let cc = "# Changelog\n\n# [3.0.0](https://example.invalid/compare/v2.1.0...v3.0.0) (2024-02-02)\n\n### ⚠ BREAKING CHANGES\n\n* drop node 16\n\n## [2.1.0](https://example.invalid) (2024-01-01)\n\n### Features\n\n* thing\n\n# [2.0.0](https://example.invalid) (2023-01-01)\n\n* init\n";
+        let s = sections(cc, "x");
+        // Level 1 has two version headings; 2.1.0 (level 2) stays inside 3.0.0's section.
+        assert_eq!(
+            s.iter().map(|s| s.version.as_str()).collect::<Vec<_>>(),
+            ["3.0.0", "2.0.0"]
+        );
+        assert!(s[0].body.contains("drop node 16") && s[0].body.contains("2.1.0"));
+    }
+
+    #[test]
+    fn restructured_text_and_monorepo() {
+        let rst = "Changelog\n=========\n\nVersion 3.0.0\n-------------\n\nReleased 2023-09-30\n\n-   Remove previously deprecated code.\n\nVersion 2.3.3\n-------------\n\n-   Fix.\n";
+        let s = sections(rst, "flask");
+        assert_eq!(
+            s.iter().map(|s| s.version.as_str()).collect::<Vec<_>>(),
+            ["3.0.0", "2.3.3"]
+        );
+        assert!(s[0].body.starts_with("Released 2023-09-30"));
+
+        let over = "=====\n3.0.0\n=====\n\nbody three\n\n=====\n2.0.0\n=====\n\nbody two\n";
+        let s = sections(over, "x");
+        assert_eq!(
+            s.iter().map(|s| s.body.as_str()).collect::<Vec<_>>(),
+            ["body three", "body two"]
+        );
+
+        let mono = "## router@2.0.0\n\n- router change\n\n## express@5.0.0\n\n- express change\n\n## express@4.0.0\n\n- old\n";
+        let s = sections(mono, "express");
+        assert_eq!(
+            s.iter().map(|s| s.version.as_str()).collect::<Vec<_>>(),
+            ["5.0.0", "4.0.0"]
+        );
+        assert_eq!(s[0].body, "- express change");
+    }
+}

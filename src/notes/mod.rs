@@ -1,0 +1,332 @@
+//! Release notes for changed packages, sliced to exactly the versions an upgrade crosses,
+//! with breaking changes, removals, deprecations and security fixes pulled out.
+//!
+//! Sources, cheapest first: the package installed locally at the new version, the
+//! registry's published artifact, then GitHub releases and the repository's changelog
+//! file. Notes being unavailable never fails a check: each package says which source
+//! failed and why.
+
+pub mod cache;
+pub mod changelog;
+pub mod config;
+pub mod highlights;
+pub mod http;
+pub mod sanitize;
+mod sources;
+
+use crate::ecosystem::Ecosystem;
+use changelog::Section;
+use config::{GithubConfig, NpmConfig};
+use highlights::Highlight;
+use http::{Http, HttpConfig};
+use serde::Serialize;
+use sources::Repository;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which changed packages get notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    /// Direct dependencies, and packages named by a rule that fired.
+    Direct,
+    All,
+}
+
+/// A package whose notes are wanted.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub from: Option<String>,
+    pub to: String,
+    /// The folder whose `node_modules` may hold the new version (the lockfile's folder
+    /// in the work tree).
+    pub install_dir: Option<PathBuf>,
+}
+
+/// The notes of one package, as the JSON report carries them.
+#[derive(Clone, Debug, Serialize)]
+pub struct PackageNotes {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub from: Option<String>,
+    pub to: String,
+    /// Where the notes came from (`node_modules`, `npm registry`, `GitHub releases`...).
+    pub source: Option<String>,
+    pub url: Option<String>,
+    /// Newest first.
+    pub versions: Vec<VersionNotes>,
+    /// Why no notes were found, source by source.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionNotes {
+    pub version: String,
+    pub title: String,
+    pub body: String,
+    /// The breaking changes and removals, as text.
+    pub breaking: Vec<String>,
+    /// Breaking changes, removals, deprecations and security fixes, with API names.
+    pub highlights: Vec<Highlight>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub offline: bool,
+    pub http: HttpConfig,
+    pub cache_dir: Option<PathBuf>,
+    /// Where the project's `.npmrc` is.
+    pub project_dir: Option<PathBuf>,
+    /// Show a progress bar on stderr when fetching takes a while.
+    pub progress: bool,
+}
+
+/// What a run did, besides its notes (for tests and benchmarks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    pub requests: usize,
+}
+
+/// Collects notes for every request, concurrently.
+pub fn collect(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNotes>, Stats) {
+    if requests.is_empty() {
+        return (Vec::new(), Stats::default());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime starts");
+    runtime.block_on(collect_async(requests, opts))
+}
+
+struct Shared {
+    http: Http,
+    npm: NpmConfig,
+    github: GithubConfig,
+    offline: bool,
+}
+
+async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNotes>, Stats) {
+    let cache = opts
+        .cache_dir
+        .clone()
+        .or_else(cache::Cache::default_dir)
+        .map(|d| cache::Cache::new(&d));
+    let shared = Arc::new(Shared {
+        http: Http::new(opts.http.clone(), cache),
+        // Offline too: the configured registry names the cache entries.
+        npm: NpmConfig::discover(opts.project_dir.as_deref()),
+        github: GithubConfig::from_env(),
+        offline: opts.offline,
+    });
+    let bar = progress_bar(opts.progress, requests.len());
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, req) in requests.into_iter().enumerate() {
+        let shared = shared.clone();
+        let bar = bar.clone();
+        tasks.spawn(async move {
+            let notes = for_package(&shared, req).await;
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (i, notes)
+        });
+    }
+    let mut out: Vec<(usize, PackageNotes)> = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(pair) = done {
+            out.push(pair);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out.sort_by_key(|(i, _)| *i);
+    let stats = Stats {
+        requests: shared.http.requests(),
+    };
+    (out.into_iter().map(|(_, n)| n).collect(), stats)
+}
+
+/// A bar that only appears when fetching takes more than half a second, and never on a
+/// pipe.
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len as u64),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("release notes {bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let shown = bar.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if !shown.is_finished() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    });
+    Some(bar)
+}
+
+async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
+    let mut notes = PackageNotes {
+        ecosystem: req.ecosystem,
+        name: req.name.clone(),
+        from: req.from.clone(),
+        to: req.to.clone(),
+        source: None,
+        url: None,
+        versions: Vec::new(),
+        error: None,
+    };
+    if req.ecosystem != Ecosystem::Npm {
+        notes.error = Some(format!(
+            "release notes for {} packages are not supported yet",
+            req.ecosystem
+        ));
+        return notes;
+    }
+    let mut failures: Vec<String> = Vec::new();
+    let mut repository: Option<Repository> = None;
+    let slice = |text: &str| {
+        changelog::slice(
+            changelog::sections(text, &req.name),
+            req.ecosystem,
+            req.from.as_deref(),
+            &req.to,
+        )
+    };
+
+    // 1. Installed locally.
+    if let Some(installed) = req
+        .install_dir
+        .as_deref()
+        .and_then(|d| sources::local::npm(d, &req.name, &req.to))
+    {
+        repository = installed.repository.clone();
+        if let Some((file, text)) = &installed.changelog {
+            let sections = slice(text);
+            if !sections.is_empty() {
+                return finish(
+                    notes,
+                    "node_modules",
+                    format!("{}/{file}", installed.path),
+                    sections,
+                );
+            }
+            failures.push(format!("node_modules: {file} has no section in the range"));
+        }
+    }
+    // 2. The registry's published tarball (cached for good once read).
+    if shared.offline {
+        let key_hint = "offline: only installed packages and the cache are read";
+        if let Some(reg) = shared.npm.registry_for(&req.name) {
+            let key = format!("npm-published/{reg}/{}@{}", req.name, req.to);
+            if let Some(p) = shared
+                .http
+                .cache()
+                .and_then(|c| c.get(&key))
+                .and_then(|e| serde_json::from_str::<sources::npm::Published>(&e.body).ok())
+            {
+                if let Some((_, text)) = &p.changelog {
+                    let sections = slice(text);
+                    if !sections.is_empty() {
+                        return finish(notes, "npm registry (cached)", p.tarball, sections);
+                    }
+                }
+            }
+        }
+        failures.push(key_hint.to_string());
+        notes.error = Some(failures.join("; "));
+        return notes;
+    }
+    match sources::npm::published(&shared.http, &shared.npm, &req.name, &req.to).await {
+        Ok(p) => {
+            repository = repository.or(p.repository.clone());
+            match &p.changelog {
+                Some((file, text)) => {
+                    let sections = slice(text);
+                    if !sections.is_empty() {
+                        return finish(
+                            notes,
+                            "npm registry",
+                            format!("{}#{file}", p.tarball),
+                            sections,
+                        );
+                    }
+                    failures.push(format!(
+                        "npm registry: {file} in the tarball has no section in the range"
+                    ));
+                }
+                None => failures.push("npm registry: the tarball has no changelog file".into()),
+            }
+        }
+        Err(e) => failures.push(format!("npm registry: {e}")),
+    }
+    // 3. GitHub releases, then the repository's changelog file.
+    match repository {
+        Some(repo) if sources::github::serves(&shared.github, &repo) => {
+            match sources::github::releases(&shared.http, &shared.github, &repo, req.ecosystem, &req.name, req.from.as_deref(), &req.to).await {
+                Ok(sections) if sections.iter().any(|s| !s.body.is_empty()) => {
+                    return finish(notes, "GitHub releases", sources::github::releases_page(&repo), sections);
+                }
+                Ok(_) => failures.push("GitHub releases: none in the range".into()),
+                Err(e) => failures.push(format!("GitHub releases: {e}")),
+            }
+            match sources::github::changelog_file(&shared.http, &shared.github, &repo).await {
+                Ok((path, text)) => {
+                    let sections = slice(&text);
+                    if !sections.is_empty() {
+                        return finish(notes, "GitHub changelog", sources::github::file_page(&repo, &path), sections);
+                    }
+                    failures.push(format!("GitHub changelog: {path} has no section in the range"));
+                }
+                Err(e) => failures.push(format!("GitHub changelog: {e}")),
+            }
+        }
+        Some(repo) => failures.push(format!("repository on {} is not a GitHub host bumpcheck knows (set GITHUB_SERVER_URL and GITHUB_API_URL for GitHub Enterprise)", repo.host)),
+        None => failures.push("no repository is named in the package metadata".into()),
+    }
+    notes.error = Some(failures.join("; "));
+    notes
+}
+
+fn finish(
+    mut notes: PackageNotes,
+    source: &str,
+    url: String,
+    sections: Vec<Section>,
+) -> PackageNotes {
+    notes.source = Some(source.to_string());
+    notes.url = Some(url);
+    notes.versions = sections
+        .into_iter()
+        .map(|s| {
+            let highlights = highlights::extract(&s.body);
+            VersionNotes {
+                breaking: highlights
+                    .iter()
+                    .filter(|h| {
+                        matches!(
+                            h.kind,
+                            highlights::Kind::Breaking | highlights::Kind::Removal
+                        )
+                    })
+                    .map(|h| h.text.clone())
+                    .collect(),
+                highlights,
+                version: s.version,
+                title: s.heading,
+                body: s.body,
+            }
+        })
+        .collect();
+    notes
+}
