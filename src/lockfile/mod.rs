@@ -2,6 +2,7 @@
 //! One file per format; each parser reports errors with a line and column.
 
 pub mod npm;
+pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub struct Lockfile {
 pub enum Format {
     NpmPackageLock,
     NpmShrinkwrap,
+    /// yarn.lock, classic (yarn 1) or Berry (yarn 2+): told apart by the content.
+    Yarn,
 }
 
 impl Format {
@@ -40,13 +43,14 @@ impl Format {
         match file_name {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
+            "yarn.lock" => Some(Format::Yarn),
             _ => None,
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
-            Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
+            Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => Ecosystem::Npm,
         }
     }
 
@@ -54,13 +58,14 @@ impl Format {
     /// workspace member's folder). `None` where the lockfile itself records them.
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
-            Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
+            Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => Some("package.json"),
         }
     }
 
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
+            Format::Yarn => yarn::parse(bytes),
         }
     }
 }

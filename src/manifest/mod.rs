@@ -7,6 +7,8 @@ use crate::lockfile::{Format, ParseError};
 /// The dependency names a manifest of the lockfile's format declares.
 pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, ParseError> {
     match format {
-        Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
+        Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => {
+            npm::direct_dependencies(bytes)
+        }
     }
 }

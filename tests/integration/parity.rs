@@ -1,7 +1,7 @@
 //! The diff against npm's own reading of the same lockfiles: testdata/npm/**/expected*.json
 //! were computed with @npmcli/arborist (see testdata/README.md).
 
-use crate::support::{testdata, TestRepo};
+use crate::support::{name_version_set, oracle_files, packages_of, testdata, TestRepo};
 use serde_json::Value;
 
 /// Every fixture pair and its oracle.
@@ -78,34 +78,8 @@ fn normalise(c: &Value, oracle: bool) -> String {
 #[test]
 fn diff_matches_npms_own_reading() {
     for (before, after, expected) in CASES {
-        let repo = TestRepo::new();
-        repo.copy_fixture(before, "");
-        let base = repo.commit("before");
-        // Replace the whole tree, as the next commit of the project would.
-        for entry in std::fs::read_dir(repo.path()).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() != ".git" {
-                let p = entry.path();
-                if p.is_dir() {
-                    std::fs::remove_dir_all(p).unwrap();
-                } else {
-                    std::fs::remove_file(p).unwrap();
-                }
-            }
-        }
-        repo.copy_fixture(after, "");
-        let head = repo.commit("after");
-        let out = repo
-            .bumpcheck(&["diff", "--format", "json", "--base", &base, "--head", &head])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (repo, base, head) = TestRepo::before_after(before, after);
+        let report = repo.diff_json(&base, &head);
         let oracle: Value =
             serde_json::from_str(&std::fs::read_to_string(testdata(expected)).unwrap()).unwrap();
         let ours: Vec<String> = report["changes"]
@@ -138,41 +112,13 @@ fn package_sets_match_npms_inventory() {
         "shrinkwrap",
     ] {
         let dir = testdata(&format!("npm/{fixture}"));
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_str().unwrap().to_string();
-            let Some(rev) = name
-                .strip_prefix("inventory-")
-                .and_then(|n| n.strip_suffix(".json"))
-            else {
-                continue;
-            };
-            let inventory: Value =
-                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
-            let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
-                .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+        for (rev, inventory) in oracle_files(&dir, "inventory-") {
+            let lockfile = dir.join(&rev).join(inventory["lockfile"].as_str().unwrap());
+            assert_eq!(
+                packages_of(&lockfile),
+                name_version_set(&inventory["packages"]),
+                "{fixture}/{rev}"
             );
-            let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
-            let set = |rows: &Value| -> std::collections::BTreeSet<(String, String)> {
-                rows.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap().into(),
-                            p["version"].as_str().unwrap().into(),
-                        )
-                    })
-                    .collect()
-            };
-            assert_eq!(set(&ours), set(&inventory["packages"]), "{fixture}/{rev}");
             checked += 1;
         }
     }

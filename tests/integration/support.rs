@@ -1,6 +1,8 @@
 //! A git repository in a temporary directory, built with the real git client.
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -75,6 +77,33 @@ impl TestRepo {
         cmd
     }
 
+    /// A repository whose first commit holds the testdata folder `before` and whose second
+    /// holds `after` in its place, as the project's next commit would: (repo, base, head).
+    pub fn before_after(before: &str, after: &str) -> (TestRepo, String, String) {
+        let repo = TestRepo::new();
+        repo.copy_fixture(before, "");
+        let base = repo.commit("before");
+        repo.git(&["rm", "-rq", "--ignore-unmatch", "."]);
+        repo.copy_fixture(after, "");
+        let head = repo.commit("after");
+        (repo, base, head)
+    }
+
+    /// `bumpcheck diff --format json` between two commits, which must succeed.
+    pub fn diff_json(&self, base: &str, head: &str) -> serde_json::Value {
+        let out = self
+            .bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     /// Runs `bumpcheck check --format json ARGS` and returns (exit code, report).
     pub fn check_json(&self, args: &[&str]) -> (i32, serde_json::Value) {
         let mut all = vec!["check", "--format", "json"];
@@ -144,4 +173,49 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
             )
         })
         .collect()
+}
+
+/// The (name, version) pairs of a JSON array of `{"name", "version"}` objects.
+pub fn name_version_set(rows: &Value) -> BTreeSet<(String, String)> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["version"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// What `bumpcheck packages --format json LOCKFILE` reads, as (name, version) pairs.
+pub fn packages_of(lockfile: &Path) -> BTreeSet<(String, String)> {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    name_version_set(&serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// The oracle files `PREFIX<rev>.json` in `dir`: (rev, parsed content).
+pub fn oracle_files(dir: &Path, prefix: &str) -> Vec<(String, Value)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if let Some(rev) = name
+            .strip_prefix(prefix)
+            .and_then(|n| n.strip_suffix(".json"))
+        {
+            let json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            found.push((rev.to_string(), json));
+        }
+    }
+    found
 }
