@@ -1,7 +1,9 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod bun;
 pub mod npm;
+pub mod pnpm;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
@@ -32,6 +34,10 @@ pub struct Lockfile {
 pub enum Format {
     NpmPackageLock,
     NpmShrinkwrap,
+    PnpmLock,
+    BunLock,
+    /// bun's binary lockfile (before bun 1.2): detected so the user is told what to do.
+    BunLockb,
 }
 
 impl Format {
@@ -40,29 +46,59 @@ impl Format {
         match file_name {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
+            "pnpm-lock.yaml" => Some(Format::PnpmLock),
+            "bun.lock" => Some(Format::BunLock),
+            "bun.lockb" => Some(Format::BunLockb),
             _ => None,
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
-            Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
+            Format::NpmPackageLock
+            | Format::NpmShrinkwrap
+            | Format::PnpmLock
+            | Format::BunLock
+            | Format::BunLockb => Ecosystem::Npm,
         }
     }
 
     /// The manifest that declares direct dependencies, beside the lockfile (and in each
-    /// workspace member's folder). `None` where the lockfile itself records them.
+    /// workspace member's folder). `None` where the lockfile itself records them: pnpm and
+    /// bun copy every workspace's dependency lists into the lockfile, aliases resolved.
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
+            Format::PnpmLock | Format::BunLock | Format::BunLockb => None,
         }
     }
 
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
+            Format::PnpmLock => pnpm::parse(bytes),
+            Format::BunLock => bun::parse(bytes),
+            Format::BunLockb => Err(ParseError::new(bun::LOCKB_MESSAGE)),
         }
     }
+}
+
+/// Splits `name@spec` at the `@` that ends the name (a scoped name starts with `@`).
+pub(crate) fn split_name_spec(s: &str) -> Option<(&str, &str)> {
+    let at = s.get(1..)?.find('@')? + 1;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `name@version` of every package, sorted: what the parsers' unit tests compare.
+#[cfg(test)]
+pub(crate) fn package_names(l: &Lockfile) -> Vec<String> {
+    let mut v: Vec<String> = l
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    v.sort();
+    v
 }
 
 /// Whether a path component names a folder of installed or vendored dependencies,
@@ -125,6 +161,25 @@ impl From<serde_json::Error> for ParseError {
             message,
             line: (e.line() > 0).then_some(e.line()),
             column: (e.line() > 0).then_some(e.column()),
+        }
+    }
+}
+
+impl From<serde_saphyr::Error> for ParseError {
+    fn from(e: serde_saphyr::Error) -> Self {
+        // The rendered error repeats the position (" at line L, column C", and maybe a
+        // snippet on later lines); keep the reason.
+        let full = e.to_string();
+        let first = full.lines().next().unwrap_or_default();
+        let message = first
+            .rfind(" at line ")
+            .map_or(first, |i| &first[..i])
+            .to_string();
+        let loc = e.location();
+        ParseError {
+            message,
+            line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
+            column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The diff against npm's own reading of the same lockfiles: testdata/npm/**/expected*.json
 //! were computed with @npmcli/arborist (see testdata/README.md).
 
-use crate::support::{testdata, TestRepo};
+use crate::support::{check_inventories, testdata, TestRepo};
 use serde_json::Value;
 
 /// Every fixture pair and its oracle.
@@ -81,19 +81,7 @@ fn diff_matches_npms_own_reading() {
         let repo = TestRepo::new();
         repo.copy_fixture(before, "");
         let base = repo.commit("before");
-        // Replace the whole tree, as the next commit of the project would.
-        for entry in std::fs::read_dir(repo.path()).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() != ".git" {
-                let p = entry.path();
-                if p.is_dir() {
-                    std::fs::remove_dir_all(p).unwrap();
-                } else {
-                    std::fs::remove_file(p).unwrap();
-                }
-            }
-        }
-        repo.copy_fixture(after, "");
+        repo.replace_with_fixture(after);
         let head = repo.commit("after");
         let out = repo
             .bumpcheck(&["diff", "--format", "json", "--base", &base, "--head", &head])
@@ -137,44 +125,7 @@ fn package_sets_match_npms_inventory() {
         "lockfile-v2",
         "shrinkwrap",
     ] {
-        let dir = testdata(&format!("npm/{fixture}"));
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_str().unwrap().to_string();
-            let Some(rev) = name
-                .strip_prefix("inventory-")
-                .and_then(|n| n.strip_suffix(".json"))
-            else {
-                continue;
-            };
-            let inventory: Value =
-                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
-            let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
-                .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
-            let set = |rows: &Value| -> std::collections::BTreeSet<(String, String)> {
-                rows.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap().into(),
-                            p["version"].as_str().unwrap().into(),
-                        )
-                    })
-                    .collect()
-            };
-            assert_eq!(set(&ours), set(&inventory["packages"]), "{fixture}/{rev}");
-            checked += 1;
-        }
+        checked += check_inventories(&format!("npm/{fixture}"));
     }
     assert_eq!(checked, 11, "every fixture revision has an inventory");
 }

@@ -56,6 +56,23 @@ impl TestRepo {
         copy_dir(&src, &self.path().join(dest));
     }
 
+    /// Replaces the whole tree (all but `.git`) with a testdata folder, as the project's
+    /// next commit would.
+    pub fn replace_with_fixture(&self, fixture: &str) {
+        for entry in std::fs::read_dir(self.path()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != ".git" {
+                let p = entry.path();
+                if p.is_dir() {
+                    std::fs::remove_dir_all(p).unwrap();
+                } else {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+        }
+        self.copy_fixture(fixture, "");
+    }
+
     pub fn commit(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--allow-empty", "-m", message]);
@@ -127,4 +144,50 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
             )
         })
         .collect()
+}
+
+/// Checks every `inventory-<rev>.json` of a testdata folder (a package manager's own reading
+/// of `<rev>/<lockfile>`) against `bumpcheck packages --format json`, as (name, version)
+/// sets; returns how many were checked.
+pub fn check_inventories(fixture: &str) -> usize {
+    let set = |rows: &serde_json::Value| -> std::collections::BTreeSet<(String, String)> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().into(),
+                    p["version"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let dir = testdata(fixture);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(rev) = name
+            .strip_prefix("inventory-")
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let inventory: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
+        let out = cargo_bin_cmd!("bumpcheck")
+            .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ours: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(set(&ours), set(&inventory["packages"]), "{fixture}/{rev}");
+        checked += 1;
+    }
+    checked
 }
