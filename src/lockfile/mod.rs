@@ -1,7 +1,9 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod bun;
 pub mod npm;
+pub mod pnpm;
 pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
@@ -35,6 +37,10 @@ pub enum Format {
     NpmShrinkwrap,
     /// yarn.lock, classic (yarn 1) or Berry (yarn 2+): told apart by the content.
     Yarn,
+    PnpmLock,
+    BunLock,
+    /// bun's binary lockfile (before bun 1.2): detected so the user is told what to do.
+    BunLockb,
 }
 
 impl Format {
@@ -44,21 +50,31 @@ impl Format {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
             "yarn.lock" => Some(Format::Yarn),
+            "pnpm-lock.yaml" => Some(Format::PnpmLock),
+            "bun.lock" => Some(Format::BunLock),
+            "bun.lockb" => Some(Format::BunLockb),
             _ => None,
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
-            Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => Ecosystem::Npm,
+            Format::NpmPackageLock
+            | Format::NpmShrinkwrap
+            | Format::Yarn
+            | Format::PnpmLock
+            | Format::BunLock
+            | Format::BunLockb => Ecosystem::Npm,
         }
     }
 
     /// The manifest that declares direct dependencies, beside the lockfile (and in each
-    /// workspace member's folder). `None` where the lockfile itself records them.
+    /// workspace member's folder). `None` where the lockfile itself records them: pnpm and
+    /// bun copy every workspace's dependency lists into the lockfile, aliases resolved.
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => Some("package.json"),
+            Format::PnpmLock | Format::BunLock | Format::BunLockb => None,
         }
     }
 
@@ -66,8 +82,29 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
             Format::Yarn => yarn::parse(bytes),
+            Format::PnpmLock => pnpm::parse(bytes),
+            Format::BunLock => bun::parse(bytes),
+            Format::BunLockb => Err(ParseError::new(bun::LOCKB_MESSAGE)),
         }
     }
+}
+
+/// Splits `name@spec` at the `@` that ends the name (a scoped name starts with `@`).
+pub(crate) fn split_name_spec(s: &str) -> Option<(&str, &str)> {
+    let at = s.get(1..)?.find('@')? + 1;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `name@version` of every package, sorted: what the parsers' unit tests compare.
+#[cfg(test)]
+pub(crate) fn package_names(l: &Lockfile) -> Vec<String> {
+    let mut v: Vec<String> = l
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    v.sort();
+    v
 }
 
 /// Whether a path component names a folder of installed or vendored dependencies,
@@ -130,6 +167,25 @@ impl From<serde_json::Error> for ParseError {
             message,
             line: (e.line() > 0).then_some(e.line()),
             column: (e.line() > 0).then_some(e.column()),
+        }
+    }
+}
+
+impl From<serde_saphyr::Error> for ParseError {
+    fn from(e: serde_saphyr::Error) -> Self {
+        // The rendered error repeats the position (" at line L, column C", and maybe a
+        // snippet on later lines); keep the reason.
+        let full = e.to_string();
+        let first = full.lines().next().unwrap_or_default();
+        let message = first
+            .rfind(" at line ")
+            .map_or(first, |i| &first[..i])
+            .to_string();
+        let loc = e.location();
+        ParseError {
+            message,
+            line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
+            column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
         }
     }
 }

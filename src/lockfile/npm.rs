@@ -139,16 +139,7 @@ fn v1_package(key: &str, version: &str) -> Option<Package> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(l: &Lockfile) -> Vec<String> {
-        let mut v: Vec<String> = l
-            .packages
-            .iter()
-            .map(|p| format!("{}@{}", p.name, p.version))
-            .collect();
-        v.sort();
-        v
-    }
+    use crate::lockfile::package_names as names;
 
     #[test]
     fn v3_nested_alias_workspace_link() {

@@ -3,6 +3,7 @@
 //! One test binary keeps link time down.
 
 mod check_npm;
+mod formats_pnpm_bun;
 mod formats_yarn;
 mod git_sides;
 mod http_server;

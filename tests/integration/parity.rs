@@ -1,7 +1,7 @@
 //! The diff against npm's own reading of the same lockfiles: testdata/npm/**/expected*.json
 //! were computed with @npmcli/arborist (see testdata/README.md).
 
-use crate::support::{name_version_set, oracle_files, packages_of, testdata, TestRepo};
+use crate::support::{check_inventories, testdata, TestRepo};
 use serde_json::Value;
 
 /// Every fixture pair and its oracle.
@@ -111,16 +111,7 @@ fn package_sets_match_npms_inventory() {
         "lockfile-v2",
         "shrinkwrap",
     ] {
-        let dir = testdata(&format!("npm/{fixture}"));
-        for (rev, inventory) in oracle_files(&dir, "inventory-") {
-            let lockfile = dir.join(&rev).join(inventory["lockfile"].as_str().unwrap());
-            assert_eq!(
-                packages_of(&lockfile),
-                name_version_set(&inventory["packages"]),
-                "{fixture}/{rev}"
-            );
-            checked += 1;
-        }
+        checked += check_inventories(&format!("npm/{fixture}"));
     }
     assert_eq!(checked, 11, "every fixture revision has an inventory");
 }

@@ -61,6 +61,23 @@ impl TestRepo {
         copy_dir(&src, &self.path().join(dest));
     }
 
+    /// Replaces the whole tree (all but `.git`) with a testdata folder, as the project's
+    /// next commit would.
+    pub fn replace_with_fixture(&self, fixture: &str) {
+        for entry in std::fs::read_dir(self.path()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != ".git" {
+                let p = entry.path();
+                if p.is_dir() {
+                    std::fs::remove_dir_all(p).unwrap();
+                } else {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+        }
+        self.copy_fixture(fixture, "");
+    }
+
     pub fn commit(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--allow-empty", "-m", message]);
@@ -218,4 +235,21 @@ pub fn oracle_files(dir: &Path, prefix: &str) -> Vec<(String, Value)> {
         }
     }
     found
+}
+
+/// Checks every `inventory-<rev>.json` of a testdata folder (a package manager's own reading
+/// of `<rev>/<lockfile>`) against `bumpcheck packages --format json`, as (name, version)
+/// sets; returns how many were checked.
+pub fn check_inventories(fixture: &str) -> usize {
+    let dir = testdata(fixture);
+    let inventories = oracle_files(&dir, "inventory-");
+    for (rev, inventory) in &inventories {
+        let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
+        assert_eq!(
+            packages_of(&lockfile),
+            name_version_set(&inventory["packages"]),
+            "{fixture}/{rev}"
+        );
+    }
+    inventories.len()
 }
