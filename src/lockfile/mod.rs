@@ -1,7 +1,14 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod cargo;
 pub mod npm;
+pub mod pdm;
+pub mod pep508;
+pub mod pipfile;
+pub mod poetry;
+pub mod requirements;
+pub mod uv;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
@@ -25,6 +32,33 @@ pub struct Lockfile {
     /// Direct dependency names as the lockfile itself records them: the whole truth for
     /// formats without a manifest, the fallback when the manifest is missing.
     pub recorded_direct: Vec<String>,
+    /// Other files this one pulls in (a requirements file's `-r other.txt`), relative to
+    /// the lockfile's directory; the caller reads them at the same revision and merges them.
+    pub includes: Vec<String>,
+}
+
+impl Lockfile {
+    /// Adds a package unless the same name and version is already there (lockfiles that
+    /// list a package once per extras set or per category).
+    pub fn push_unique(&mut self, package: Package) {
+        if !self.packages.contains(&package) {
+            self.packages.push(package);
+        }
+    }
+}
+
+/// The `[[package]]` list of a TOML lockfile. Without one, the file is an empty lockfile
+/// when it has the format's header key (`marker`), and another kind of file otherwise.
+pub fn package_list<T>(
+    packages: Option<Vec<T>>,
+    marker: bool,
+    what: &str,
+) -> Result<Vec<T>, ParseError> {
+    match packages {
+        Some(p) => Ok(p),
+        None if marker => Ok(Vec::new()),
+        None => Err(ParseError::new(format!("not a {what}: no `[[package]]`"))),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,6 +66,12 @@ pub struct Lockfile {
 pub enum Format {
     NpmPackageLock,
     NpmShrinkwrap,
+    CargoLock,
+    PoetryLock,
+    UvLock,
+    PipfileLock,
+    PdmLock,
+    Requirements,
 }
 
 impl Format {
@@ -40,6 +80,12 @@ impl Format {
         match file_name {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
+            "Cargo.lock" => Some(Format::CargoLock),
+            "poetry.lock" => Some(Format::PoetryLock),
+            "uv.lock" => Some(Format::UvLock),
+            "Pipfile.lock" => Some(Format::PipfileLock),
+            "pdm.lock" => Some(Format::PdmLock),
+            n if requirements::is_requirements_file(n) => Some(Format::Requirements),
             _ => None,
         }
     }
@@ -47,6 +93,12 @@ impl Format {
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
+            Format::CargoLock => Ecosystem::Cargo,
+            Format::PoetryLock
+            | Format::UvLock
+            | Format::PipfileLock
+            | Format::PdmLock
+            | Format::Requirements => Ecosystem::Pypi,
         }
     }
 
@@ -55,12 +107,22 @@ impl Format {
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
+            Format::CargoLock => Some("Cargo.toml"),
+            Format::PoetryLock | Format::UvLock | Format::PdmLock => Some("pyproject.toml"),
+            Format::PipfileLock => Some("Pipfile"),
+            Format::Requirements => None,
         }
     }
 
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
+            Format::CargoLock => cargo::parse(bytes),
+            Format::PoetryLock => poetry::parse(bytes),
+            Format::UvLock => uv::parse(bytes),
+            Format::PipfileLock => pipfile::parse(bytes),
+            Format::PdmLock => pdm::parse(bytes),
+            Format::Requirements => requirements::parse(bytes),
         }
     }
 }
@@ -79,6 +141,10 @@ pub fn is_dependency_dir(component: &str) -> bool {
             | "third-party"
             | ".yarn"
             | ".pnpm-store"
+            | "target"
+            | ".venv"
+            | "venv"
+            | "site-packages"
             | ".git"
     )
 }
@@ -113,6 +179,43 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+impl ParseError {
+    /// An error at a byte offset of `text`, turned into a 1-based line and column
+    /// (the column counts characters).
+    pub fn at_offset(message: impl Into<String>, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        ParseError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// Reads a TOML lockfile into `T`, with the position of the first error.
+pub fn from_toml<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    let text = utf8(bytes)?;
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().to_string();
+        match e.span() {
+            Some(span) => ParseError::at_offset(message, text, span.start),
+            None => ParseError::new(message),
+        }
+    })
+}
+
+/// The bytes as UTF-8 text, or an error at the first byte that is not.
+pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        ParseError::at_offset("not UTF-8 text (a binary file?)", valid, e.valid_up_to())
+    })
+}
+
 impl From<serde_json::Error> for ParseError {
     fn from(e: serde_json::Error) -> Self {
         // serde_json's Display appends " at line L column C"; keep the message bare.
@@ -127,4 +230,16 @@ impl From<serde_json::Error> for ParseError {
             column: (e.line() > 0).then_some(e.column()),
         }
     }
+}
+
+/// `name@version` of every package, sorted: what parser tests compare.
+#[cfg(test)]
+pub fn pins(lock: &Lockfile) -> Vec<String> {
+    let mut v: Vec<String> = lock
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    v.sort();
+    v
 }
