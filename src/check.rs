@@ -3,6 +3,7 @@
 use crate::diff::{self, Change};
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
+use crate::lockfile::includes::{self, join};
 use crate::lockfile::{is_dependency_dir, Format, Lockfile, ParseError};
 use crate::manifest;
 use crate::report::{Finding, Report, ReportError, Revision, Tool};
@@ -122,22 +123,6 @@ fn file_name(path: &str) -> &str {
 
 fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// Joins a folder and a relative path, resolving `.` and `..`; `None` if it leaves the
-/// repository.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// One lockfile read at one revision.
@@ -270,20 +255,19 @@ fn diff_lockfiles(
     Ok(())
 }
 
-/// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision
-/// relative to the file that names them, into its package list and direct names.
+/// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision.
 fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut Report) {
     let Some(Ok(lock)) = read.parsed.as_mut() else {
         return;
     };
+    if lock.includes.is_empty() {
+        return;
+    }
     let format = Format::detect(file_name(&read.entry.path)).expect("listed as a lockfile");
-    let base_dir = dir_of(&read.entry.path).to_string();
-    let mut queue: Vec<String> = std::mem::take(&mut lock.includes)
-        .iter()
-        .filter_map(|inc| join(&base_dir, inc))
-        .collect();
-    let mut seen: BTreeSet<String> = [read.entry.path.clone()].into();
-    let mut problem = |path: &str, message: String| {
+    let problems = includes::resolve(lock, format, &read.entry.path, |p| {
+        repo.read_path(snapshot, p)
+    });
+    for (path, message) in problems {
         report.errors.push(ReportError {
             path: read.entry.path.clone(),
             rev: snapshot.commit().map(|c| c.to_string()),
@@ -292,35 +276,7 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
                 read.entry.path,
                 describe(snapshot)
             ),
-        })
-    };
-    // A bound on includes, against cycles through `..` spellings and runaway trees.
-    while let Some(path) = queue.pop().filter(|_| seen.len() < 64) {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        let bytes = match repo.read_path(snapshot, &path) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => {
-                problem(&path, "no such file".into());
-                continue;
-            }
-            Err(e) => {
-                problem(&path, e.to_string());
-                continue;
-            }
-        };
-        match format.parse(&bytes) {
-            Ok(included) => {
-                let dir = dir_of(&path).to_string();
-                queue.extend(included.includes.iter().filter_map(|i| join(&dir, i)));
-                for p in included.packages {
-                    lock.push_unique(p);
-                }
-                lock.recorded_direct.extend(included.recorded_direct);
-            }
-            Err(e) => problem(&path, e.to_string()),
-        }
+        });
     }
 }
 

@@ -2,6 +2,7 @@
 //! One file per format; each parser reports errors with a line and column.
 
 pub mod cargo;
+pub mod includes;
 pub mod npm;
 pub mod pdm;
 pub mod pep508;
