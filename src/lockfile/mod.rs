@@ -244,3 +244,35 @@ pub fn pins(lock: &Lockfile) -> Vec<String> {
     v.sort();
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every prefix of a real lockfile (cut anywhere, even inside a UTF-8 character) is
+    /// read or refused, never a panic.
+    #[test]
+    fn truncated_lockfiles_never_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        for (file, format) in [
+            ("cargo/workspace/before/Cargo.lock", Format::CargoLock),
+            ("pypi/poetry/before/poetry.lock", Format::PoetryLock),
+            ("pypi/uv-workspace/before/uv.lock", Format::UvLock),
+            ("pypi/pipenv/before/Pipfile.lock", Format::PipfileLock),
+            ("pypi/pdm/before/pdm.lock", Format::PdmLock),
+            (
+                "pypi/pip-compile/before/requirements.txt",
+                Format::Requirements,
+            ),
+        ] {
+            let bytes = std::fs::read(root.join(file)).unwrap();
+            assert!(format.parse(&bytes).is_ok(), "{file}");
+            let mut cut = 0;
+            while cut < bytes.len() {
+                let _ = format.parse(&bytes[..cut]);
+                let _ = format.parse(&[&bytes[..cut], "é\u{0}\\\n[".as_bytes()].concat());
+                cut += 1 + cut % 211;
+            }
+        }
+    }
+}
