@@ -3,6 +3,7 @@
 use crate::diff::{self, Change};
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
+use crate::lockfile::includes::{self, join};
 use crate::lockfile::{is_dependency_dir, Format, Lockfile, ParseError};
 use crate::manifest;
 use crate::notes;
@@ -168,22 +169,6 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// Joins a folder and a relative path, resolving `.` and `..`; `None` if it leaves the
-/// repository.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// One lockfile read at one revision.
 struct Read {
     entry: FileEntry,
@@ -251,6 +236,20 @@ fn diff_lockfiles(
         r.parsed = Some(format.parse(&r.bytes));
     });
 
+    for (b, h) in pairs.iter_mut() {
+        if let Some(b) = b {
+            read_includes(repo, base, b, report);
+        }
+        if let Some(h) = h {
+            read_includes(repo, head, h, report);
+        }
+    }
+    for g in gone.iter_mut() {
+        read_includes(repo, base, g, report);
+    }
+    for n in new.iter_mut() {
+        read_includes(repo, head, n, report);
+    }
     pair_moved(&mut gone, &mut new, &mut pairs);
     pairs.extend(gone.into_iter().map(|g| (Some(g), None)));
     pairs.extend(new.into_iter().map(|n| (None, Some(n))));
@@ -298,6 +297,31 @@ fn diff_lockfiles(
         ));
     }
     Ok(())
+}
+
+/// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision.
+fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut Report) {
+    let Some(Ok(lock)) = read.parsed.as_mut() else {
+        return;
+    };
+    if lock.includes.is_empty() {
+        return;
+    }
+    let format = Format::detect(file_name(&read.entry.path)).expect("listed as a lockfile");
+    let problems = includes::resolve(lock, format, &read.entry.path, |p| {
+        repo.read_path(snapshot, p)
+    });
+    for (path, message) in problems {
+        report.errors.push(ReportError {
+            path: read.entry.path.clone(),
+            rev: snapshot.commit().map(|c| c.to_string()),
+            message: format!(
+                "{}: cannot read its include {path} at {}: {message}",
+                read.entry.path,
+                describe(snapshot)
+            ),
+        });
+    }
 }
 
 fn parsed(r: &Read) -> Option<&Lockfile> {
@@ -407,15 +431,31 @@ fn direct_names(
     let Some(manifest_name) = format.manifest_name() else {
         return lock.recorded_direct.iter().cloned().collect();
     };
-    let dirs = std::iter::once("").chain(lock.workspace_dirs.iter().map(String::as_str));
-    for (i, ws) in dirs.enumerate() {
-        let Some(manifest_path) = join(dir, ws).and_then(|d| join(&d, manifest_name)) else {
+    let mut dirs: Vec<String> = std::iter::once(String::new())
+        .chain(lock.workspace_dirs.iter().cloned())
+        .collect();
+    let mut renamed = Vec::new();
+    let mut i = 0;
+    while let Some(ws) = dirs.get(i).cloned() {
+        i += 1;
+        let Some(manifest_path) = join(dir, &ws).and_then(|d| join(&d, manifest_name)) else {
             continue;
         };
         match repo.read_path(snapshot, &manifest_path) {
             Ok(Some(bytes)) => match manifest::direct_dependencies(format, &bytes) {
                 Ok(list) => {
-                    root_found |= i == 0;
+                    if i == 1 {
+                        root_found = true;
+                        // A Cargo workspace names its members only in the root manifest.
+                        if let Ok(w) = manifest::workspace(format, &bytes) {
+                            for member in workspace_members(repo, snapshot, dir, &w) {
+                                if !dirs.contains(&member) {
+                                    dirs.push(member);
+                                }
+                            }
+                            renamed = w.renamed;
+                        }
+                    }
                     names.extend(list);
                 }
                 Err(e) => report.errors.push(ReportError {
@@ -438,7 +478,74 @@ fn direct_names(
     if !root_found {
         names.extend(lock.recorded_direct.iter().cloned());
     }
+    for (key, real) in renamed {
+        if names.remove(&key) {
+            names.insert(real);
+        }
+    }
     names
+}
+
+/// The member folders (relative to the lockfile's folder `dir`) a workspace declares,
+/// with globs expanded against the folders that hold a manifest at that revision.
+fn workspace_members(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    dir: &str,
+    ws: &manifest::Workspace,
+) -> Vec<String> {
+    let is_glob = |p: &String| p.contains(['*', '?']);
+    let mut out: Vec<String> = ws.members.iter().filter(|m| !is_glob(m)).cloned().collect();
+    let globs: Vec<&String> = ws.members.iter().filter(|m| is_glob(m)).collect();
+    if !globs.is_empty() {
+        // Folders holding a Cargo.toml (the only format with a `Workspace`).
+        let found = repo
+            .list_files(
+                snapshot,
+                |_, name| !is_dependency_dir(name),
+                |_, name| name == "Cargo.toml",
+            )
+            .unwrap_or_default();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for f in found {
+            let Some(rel) = dir_of(&f.path).strip_prefix(&prefix) else {
+                continue;
+            };
+            if globs
+                .iter()
+                .any(|g| glob_match(g.trim_end_matches('/'), rel))
+            {
+                out.push(rel.to_string());
+            }
+        }
+    }
+    let norm = |p: &str| join("", p).unwrap_or_default();
+    let excluded: Vec<String> = ws.exclude.iter().map(|e| norm(e)).collect();
+    out.retain(|m| !excluded.contains(&norm(m)));
+    out
+}
+
+/// Matches a relative path against a pattern whose `*` and `?` stay within one component.
+fn glob_match(pattern: &str, path: &str) -> bool {
+    fn component(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => component(&p[1..], s) || (!s.is_empty() && component(p, &s[1..])),
+            (Some(b'?'), Some(_)) => component(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => component(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    let (p, s): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == s.len()
+        && p.iter()
+            .zip(&s)
+            .all(|(p, s)| component(p.as_bytes(), s.as_bytes()))
 }
 
 /// The folder a lockfile governs, less the folders that have a lockfile of their own
@@ -627,5 +734,15 @@ mod tests {
         assert!(api.contains("services/api/src/a.js"));
         assert!(!api.contains("services/apix/a.js"));
         assert!(!api.contains("src/a.js"));
+    }
+
+    #[test]
+    fn workspace_globs() {
+        assert!(glob_match("crates/*", "crates/app"));
+        assert!(glob_match("./crates/a?p", "crates/app"));
+        assert!(glob_match("crates/*-cli", "crates/x-cli"));
+        assert!(!glob_match("crates/*", "crates/app/sub"));
+        assert!(!glob_match("crates/*", "tools/app"));
+        assert!(glob_match("tools/cli", "tools/cli"));
     }
 }

@@ -2,7 +2,7 @@
 //! checking a parser against the package manager's own reading.
 
 use super::emit;
-use crate::lockfile::Format;
+use crate::lockfile::{includes, Format};
 use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
@@ -39,9 +39,21 @@ pub fn run(args: PackagesArgs) -> anyhow::Result<i32> {
         })?;
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let lock = format
+        let mut lock = format
             .parse(&bytes)
             .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+        // `-r other.txt`: read beside the file, as the package manager does.
+        let dir = file.parent().unwrap_or(std::path::Path::new(""));
+        let problems = includes::resolve(&mut lock, format, name, |p| {
+            match std::fs::read(dir.join(p)) {
+                Ok(b) => Ok(Some(b)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        });
+        if let Some((path, message)) = problems.into_iter().next() {
+            return Err(anyhow!("{}: include {path}: {message}", file.display()));
+        }
         let mut packages: Vec<(&str, &str)> = lock
             .packages
             .iter()

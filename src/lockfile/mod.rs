@@ -2,8 +2,16 @@
 //! One file per format; each parser reports errors with a line and column.
 
 pub mod bun;
+pub mod cargo;
+pub mod includes;
 pub mod npm;
+pub mod pdm;
+pub mod pep508;
+pub mod pipfile;
 pub mod pnpm;
+pub mod poetry;
+pub mod requirements;
+pub mod uv;
 pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
@@ -28,6 +36,33 @@ pub struct Lockfile {
     /// Direct dependency names as the lockfile itself records them: the whole truth for
     /// formats without a manifest, the fallback when the manifest is missing.
     pub recorded_direct: Vec<String>,
+    /// Other files this one pulls in (a requirements file's `-r other.txt`), relative to
+    /// the lockfile's directory; the caller reads them at the same revision and merges them.
+    pub includes: Vec<String>,
+}
+
+impl Lockfile {
+    /// Adds a package unless the same name and version is already there (lockfiles that
+    /// list a package once per extras set or per category).
+    pub fn push_unique(&mut self, package: Package) {
+        if !self.packages.contains(&package) {
+            self.packages.push(package);
+        }
+    }
+}
+
+/// The `[[package]]` list of a TOML lockfile. Without one, the file is an empty lockfile
+/// when it has the format's header key (`marker`), and another kind of file otherwise.
+pub fn package_list<T>(
+    packages: Option<Vec<T>>,
+    marker: bool,
+    what: &str,
+) -> Result<Vec<T>, ParseError> {
+    match packages {
+        Some(p) => Ok(p),
+        None if marker => Ok(Vec::new()),
+        None => Err(ParseError::new(format!("not a {what}: no `[[package]]`"))),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -41,6 +76,12 @@ pub enum Format {
     BunLock,
     /// bun's binary lockfile (before bun 1.2): detected so the user is told what to do.
     BunLockb,
+    CargoLock,
+    PoetryLock,
+    UvLock,
+    PipfileLock,
+    PdmLock,
+    Requirements,
 }
 
 impl Format {
@@ -53,6 +94,12 @@ impl Format {
             "pnpm-lock.yaml" => Some(Format::PnpmLock),
             "bun.lock" => Some(Format::BunLock),
             "bun.lockb" => Some(Format::BunLockb),
+            "Cargo.lock" => Some(Format::CargoLock),
+            "poetry.lock" => Some(Format::PoetryLock),
+            "uv.lock" => Some(Format::UvLock),
+            "Pipfile.lock" => Some(Format::PipfileLock),
+            "pdm.lock" => Some(Format::PdmLock),
+            n if requirements::is_requirements_file(n) => Some(Format::Requirements),
             _ => None,
         }
     }
@@ -65,6 +112,12 @@ impl Format {
             | Format::PnpmLock
             | Format::BunLock
             | Format::BunLockb => Ecosystem::Npm,
+            Format::CargoLock => Ecosystem::Cargo,
+            Format::PoetryLock
+            | Format::UvLock
+            | Format::PipfileLock
+            | Format::PdmLock
+            | Format::Requirements => Ecosystem::Pypi,
         }
     }
 
@@ -75,6 +128,10 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => Some("package.json"),
             Format::PnpmLock | Format::BunLock | Format::BunLockb => None,
+            Format::CargoLock => Some("Cargo.toml"),
+            Format::PoetryLock | Format::UvLock | Format::PdmLock => Some("pyproject.toml"),
+            Format::PipfileLock => Some("Pipfile"),
+            Format::Requirements => None,
         }
     }
 
@@ -85,6 +142,12 @@ impl Format {
             Format::PnpmLock => pnpm::parse(bytes),
             Format::BunLock => bun::parse(bytes),
             Format::BunLockb => Err(ParseError::new(bun::LOCKB_MESSAGE)),
+            Format::CargoLock => cargo::parse(bytes),
+            Format::PoetryLock => poetry::parse(bytes),
+            Format::UvLock => uv::parse(bytes),
+            Format::PipfileLock => pipfile::parse(bytes),
+            Format::PdmLock => pdm::parse(bytes),
+            Format::Requirements => requirements::parse(bytes),
         }
     }
 }
@@ -121,6 +184,10 @@ pub fn is_dependency_dir(component: &str) -> bool {
             | "third-party"
             | ".yarn"
             | ".pnpm-store"
+            | "target"
+            | ".venv"
+            | "venv"
+            | "site-packages"
             | ".git"
     )
 }
@@ -155,6 +222,43 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+impl ParseError {
+    /// An error at a byte offset of `text`, turned into a 1-based line and column
+    /// (the column counts characters).
+    pub fn at_offset(message: impl Into<String>, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        ParseError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// Reads a TOML lockfile into `T`, with the position of the first error.
+pub fn from_toml<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    let text = utf8(bytes)?;
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().to_string();
+        match e.span() {
+            Some(span) => ParseError::at_offset(message, text, span.start),
+            None => ParseError::new(message),
+        }
+    })
+}
+
+/// The bytes as UTF-8 text, or an error at the first byte that is not.
+pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        ParseError::at_offset("not UTF-8 text (a binary file?)", valid, e.valid_up_to())
+    })
+}
+
 impl From<serde_json::Error> for ParseError {
     fn from(e: serde_json::Error) -> Self {
         // serde_json's Display appends " at line L column C"; keep the message bare.
@@ -186,6 +290,50 @@ impl From<serde_saphyr::Error> for ParseError {
             message,
             line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
             column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
+        }
+    }
+}
+
+/// `name@version` of every package, sorted: what parser tests compare.
+#[cfg(test)]
+pub fn pins(lock: &Lockfile) -> Vec<String> {
+    let mut v: Vec<String> = lock
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every prefix of a real lockfile (cut anywhere, even inside a UTF-8 character) is
+    /// read or refused, never a panic.
+    #[test]
+    fn truncated_lockfiles_never_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        for (file, format) in [
+            ("cargo/workspace/before/Cargo.lock", Format::CargoLock),
+            ("pypi/poetry/before/poetry.lock", Format::PoetryLock),
+            ("pypi/uv-workspace/before/uv.lock", Format::UvLock),
+            ("pypi/pipenv/before/Pipfile.lock", Format::PipfileLock),
+            ("pypi/pdm/before/pdm.lock", Format::PdmLock),
+            (
+                "pypi/pip-compile/before/requirements.txt",
+                Format::Requirements,
+            ),
+        ] {
+            let bytes = std::fs::read(root.join(file)).unwrap();
+            assert!(format.parse(&bytes).is_ok(), "{file}");
+            let mut cut = 0;
+            while cut < bytes.len() {
+                let _ = format.parse(&bytes[..cut]);
+                let _ = format.parse(&[&bytes[..cut], "é\u{0}\\\n[".as_bytes()].concat());
+                cut += 1 + cut % 211;
+            }
         }
     }
 }

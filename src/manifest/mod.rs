@@ -1,6 +1,10 @@
-//! Manifests (package.json, ...): which dependencies the project declares itself.
+//! Manifests (package.json, Cargo.toml, pyproject.toml, Pipfile): which dependencies the
+//! project declares itself, and where the members of a workspace are.
 
+pub mod cargo;
 pub mod npm;
+pub mod pipfile;
+pub mod pyproject;
 
 use crate::lockfile::{Format, ParseError};
 
@@ -15,5 +19,33 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
         | Format::PnpmLock
         | Format::BunLock
         | Format::BunLockb => npm::direct_dependencies(bytes),
+        Format::CargoLock => cargo::direct_dependencies(bytes),
+        Format::PoetryLock | Format::UvLock | Format::PdmLock => {
+            pyproject::direct_dependencies(bytes)
+        }
+        Format::PipfileLock => pipfile::direct_dependencies(bytes),
+        Format::Requirements => Ok(Vec::new()),
+    }
+}
+
+/// What a root manifest says about its workspace, for formats whose lockfile does not
+/// record where the members are (Cargo).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workspace {
+    /// Member folders relative to the manifest's folder; `*` and `?` match within one
+    /// path component.
+    pub members: Vec<String>,
+    /// Folders left out of the members.
+    pub exclude: Vec<String>,
+    /// (key, real name) of dependencies members inherit under another name.
+    pub renamed: Vec<(String, String)>,
+}
+
+/// The workspace a root manifest declares; empty for formats whose lockfile lists
+/// the members itself.
+pub fn workspace(format: Format, bytes: &[u8]) -> Result<Workspace, ParseError> {
+    match format {
+        Format::CargoLock => cargo::workspace(bytes),
+        _ => Ok(Workspace::default()),
     }
 }

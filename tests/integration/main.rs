@@ -3,6 +3,7 @@
 //! One test binary keeps link time down.
 
 mod check_npm;
+mod formats_cargo_python;
 mod formats_pnpm_bun;
 mod formats_yarn;
 mod git_sides;

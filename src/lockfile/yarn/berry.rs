@@ -139,6 +139,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
             .collect(),
         workspace_dirs,
         recorded_direct: direct.into_iter().collect(),
+        ..Lockfile::default()
     })
 }
 

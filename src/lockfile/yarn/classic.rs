@@ -106,6 +106,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
             .collect(),
         workspace_dirs: Vec::new(),
         recorded_direct: direct.into_iter().collect(),
+        ..Lockfile::default()
     })
 }
 
