@@ -446,9 +446,10 @@ fn direct_names(
                 Ok(list) => {
                     if i == 1 {
                         root_found = true;
-                        // A Cargo workspace names its members only in the root manifest.
+                        // Cargo, yarn 1 and old npm lockfiles do not name the workspace
+                        // members: the root manifest does.
                         if let Ok(w) = manifest::workspace(format, &bytes) {
-                            for member in workspace_members(repo, snapshot, dir, &w) {
+                            for member in workspace_members(repo, snapshot, dir, manifest_name, &w) {
                                 if !dirs.contains(&member) {
                                     dirs.push(member);
                                 }
@@ -492,20 +493,23 @@ fn workspace_members(
     repo: &Repo,
     snapshot: &Snapshot,
     dir: &str,
+    manifest_name: &'static str,
     ws: &manifest::Workspace,
 ) -> Vec<String> {
     let is_glob = |p: &String| p.contains(['*', '?']);
     let mut out: Vec<String> = ws.members.iter().filter(|m| !is_glob(m)).cloned().collect();
     let globs: Vec<&String> = ws.members.iter().filter(|m| is_glob(m)).collect();
     if !globs.is_empty() {
-        // Folders holding a Cargo.toml (the only format with a `Workspace`).
+        // Folders holding a manifest of the format.
         let found = repo
             .list_files(
                 snapshot,
                 |_, name| !is_dependency_dir(name),
-                |_, name| name == "Cargo.toml",
+                |_, name| matches!(name, "Cargo.toml" | "package.json" | "pyproject.toml"),
             )
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.path.rsplit('/').next() == Some(manifest_name));
         let prefix = if dir.is_empty() {
             String::new()
         } else {

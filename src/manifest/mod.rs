@@ -29,7 +29,7 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
 }
 
 /// What a root manifest says about its workspace, for formats whose lockfile does not
-/// record where the members are (Cargo).
+/// (always) record where the members are: Cargo, yarn 1, npm lockfileVersion 1.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Workspace {
     /// Member folders relative to the manifest's folder; `*` and `?` match within one
@@ -46,6 +46,8 @@ pub struct Workspace {
 pub fn workspace(format: Format, bytes: &[u8]) -> Result<Workspace, ParseError> {
     match format {
         Format::CargoLock => cargo::workspace(bytes),
+        // yarn 1 and npm's lockfileVersion 1 do not record the members: package.json does.
+        Format::NpmPackageLock | Format::NpmShrinkwrap | Format::Yarn => npm::workspace(bytes),
         _ => Ok(Workspace::default()),
     }
 }

@@ -42,6 +42,29 @@ pub fn direct_dependencies(bytes: &[u8]) -> Result<Vec<String>, ParseError> {
     Ok(names)
 }
 
+/// The `workspaces` of a root package.json (an array, or yarn's `{packages: [...]}`);
+/// `!pattern` entries exclude.
+pub fn workspace(bytes: &[u8]) -> Result<super::Workspace, ParseError> {
+    let raw: serde_json::Value = serde_json::from_slice(bytes)?;
+    let list = match &raw["workspaces"] {
+        serde_json::Value::Array(a) => a.clone(),
+        serde_json::Value::Object(o) => o
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut ws = super::Workspace::default();
+    for pattern in list.iter().filter_map(|p| p.as_str()) {
+        match pattern.strip_prefix('!') {
+            Some(excluded) => ws.exclude.push(excluded.to_string()),
+            None => ws.members.push(pattern.to_string()),
+        }
+    }
+    Ok(ws)
+}
+
 /// `npm:@scope/real@^1.2` -> `@scope/real`.
 pub fn alias_target(spec: &str) -> Option<&str> {
     let rest = spec.strip_prefix("npm:")?;
@@ -67,5 +90,17 @@ mod tests {
         assert_eq!(alias_target("npm:@s/n@^1"), Some("@s/n"));
         assert_eq!(alias_target("npm:n"), Some("n"));
         assert_eq!(alias_target("^1"), None);
+    }
+
+    #[test]
+    fn reads_workspaces() {
+        let ws =
+            workspace(br#"{"workspaces": ["packages/*", "tools/cli", "!packages/old"]}"#).unwrap();
+        assert_eq!(ws.members, ["packages/*", "tools/cli"]);
+        assert_eq!(ws.exclude, ["packages/old"]);
+        let ws =
+            workspace(br#"{"workspaces": {"packages": ["apps/*"], "nohoist": ["**/x"]}}"#).unwrap();
+        assert_eq!(ws.members, ["apps/*"]);
+        assert!(workspace(b"{}").unwrap().members.is_empty());
     }
 }

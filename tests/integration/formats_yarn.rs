@@ -181,9 +181,9 @@ fn berry_workspaces_members_give_direct_dependencies() {
 }
 
 /// Classic monorepo: yarn 1 does not lock workspace members, so the lockfile holds only
-/// registry packages. (It does not record the member folders either; the root
-/// package.json's `workspaces` globs are not read, so members' own dependencies are not
-/// marked direct.)
+/// registry packages, and it does not record the member folders either: the root
+/// package.json's `workspaces` globs name them, and the members' own dependencies are
+/// direct.
 #[test]
 fn classic_workspaces_diff() {
     let (repo, base, head) = before_after("yarn/classic-workspaces");
@@ -193,7 +193,13 @@ fn classic_workspaces_diff() {
         "{report:#}"
     );
     assert_eq!(change(&report, "express")["kind"], "major");
+    assert_eq!(
+        change(&report, "express")["direct"],
+        true,
+        "declared by packages/api"
+    );
     let debug = change(&report, "debug");
+    assert_eq!(debug["direct"], true, "declared by both members");
     assert_eq!(strs(&debug["from_all"]), ["2.6.9", "4.3.4"]);
     assert!(strs(&debug["to_all"]).contains(&"4.4.1"));
     let changed = names(&report);
