@@ -1,6 +1,7 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod gomod;
 pub mod npm;
 
 use crate::ecosystem::Ecosystem;
@@ -32,6 +33,7 @@ pub struct Lockfile {
 pub enum Format {
     NpmPackageLock,
     NpmShrinkwrap,
+    GoMod,
 }
 
 impl Format {
@@ -40,6 +42,7 @@ impl Format {
         match file_name {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
+            "go.mod" => Some(Format::GoMod),
             _ => None,
         }
     }
@@ -47,6 +50,7 @@ impl Format {
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
+            Format::GoMod => Ecosystem::Go,
         }
     }
 
@@ -55,12 +59,14 @@ impl Format {
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
+            Format::GoMod => None,
         }
     }
 
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
+            Format::GoMod => gomod::parse(bytes),
         }
     }
 }
@@ -99,6 +105,28 @@ impl ParseError {
             column: None,
         }
     }
+
+    /// An error at a 1-based line and column.
+    pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// A text lockfile's bytes as UTF-8, or an error where the invalid bytes start.
+pub(crate) fn text(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        ParseError::at(line, before.len() - line_start + 1, "not UTF-8 text")
+    })
 }
 
 impl fmt::Display for ParseError {

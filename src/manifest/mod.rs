@@ -8,5 +8,7 @@ use crate::lockfile::{Format, ParseError};
 pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, ParseError> {
     match format {
         Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
+        // These lockfiles record direct dependencies themselves (no manifest is read).
+        Format::GoMod => Ok(Vec::new()),
     }
 }

@@ -3,6 +3,7 @@
 //! One test binary keeps link time down.
 
 mod check_npm;
+mod formats_others;
 mod git_sides;
 mod parity;
 mod rules_cmd;

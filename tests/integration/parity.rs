@@ -1,7 +1,7 @@
 //! The diff against npm's own reading of the same lockfiles: testdata/npm/**/expected*.json
 //! were computed with @npmcli/arborist (see testdata/README.md).
 
-use crate::support::{testdata, TestRepo};
+use crate::support::{name_versions, packages_json, testdata, TestRepo};
 use serde_json::Value;
 
 /// Every fixture pair and its oracle.
@@ -95,17 +95,7 @@ fn diff_matches_npms_own_reading() {
         }
         repo.copy_fixture(after, "");
         let head = repo.commit("after");
-        let out = repo
-            .bumpcheck(&["diff", "--format", "json", "--base", &base, "--head", &head])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = repo.diff_json(&base, &head);
         let oracle: Value =
             serde_json::from_str(&std::fs::read_to_string(testdata(expected)).unwrap()).unwrap();
         let ours: Vec<String> = report["changes"]
@@ -150,29 +140,12 @@ fn package_sets_match_npms_inventory() {
             let inventory: Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let lockfile = dir.join(rev).join(inventory["lockfile"].as_str().unwrap());
-            let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
-                .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+            let ours = packages_json(&lockfile);
+            assert_eq!(
+                name_versions(&ours),
+                name_versions(&inventory["packages"]),
+                "{fixture}/{rev}"
             );
-            let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
-            let set = |rows: &Value| -> std::collections::BTreeSet<(String, String)> {
-                rows.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap().into(),
-                            p["version"].as_str().unwrap().into(),
-                        )
-                    })
-                    .collect()
-            };
-            assert_eq!(set(&ours), set(&inventory["packages"]), "{fixture}/{rev}");
             checked += 1;
         }
     }

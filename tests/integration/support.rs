@@ -73,6 +73,22 @@ impl TestRepo {
         cmd
     }
 
+    /// Runs `bumpcheck diff --format json --base BASE --head HEAD`, which must succeed, and
+    /// returns the report.
+    pub fn diff_json(&self, base: &str, head: &str) -> serde_json::Value {
+        let out = self
+            .bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     /// Runs `bumpcheck check --format json ARGS` and returns (exit code, report).
     pub fn check_json(&self, args: &[&str]) -> (i32, serde_json::Value) {
         let mut all = vec!["check", "--format", "json"];
@@ -101,6 +117,35 @@ pub fn copy_dir(src: &Path, dest: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// `bumpcheck packages --format json LOCKFILE` (must succeed): the rows it prints.
+pub fn packages_json(lockfile: &Path) -> serde_json::Value {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        lockfile.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The (name, version) pairs of a JSON array of packages.
+pub fn name_versions(rows: &serde_json::Value) -> std::collections::BTreeSet<(String, String)> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// The change for `name` in a JSON report.
