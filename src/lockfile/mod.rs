@@ -1,6 +1,7 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod gemfile;
 pub mod gomod;
 pub mod npm;
 
@@ -34,6 +35,7 @@ pub enum Format {
     NpmPackageLock,
     NpmShrinkwrap,
     GoMod,
+    GemfileLock,
 }
 
 impl Format {
@@ -43,6 +45,7 @@ impl Format {
             "package-lock.json" => Some(Format::NpmPackageLock),
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
             "go.mod" => Some(Format::GoMod),
+            "Gemfile.lock" | "gems.locked" => Some(Format::GemfileLock),
             _ => None,
         }
     }
@@ -51,6 +54,7 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
             Format::GoMod => Ecosystem::Go,
+            Format::GemfileLock => Ecosystem::Rubygems,
         }
     }
 
@@ -59,7 +63,7 @@ impl Format {
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
-            Format::GoMod => None,
+            Format::GoMod | Format::GemfileLock => None,
         }
     }
 
@@ -67,6 +71,7 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
             Format::GoMod => gomod::parse(bytes),
+            Format::GemfileLock => gemfile::parse(bytes),
         }
     }
 }

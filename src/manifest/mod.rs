@@ -9,6 +9,6 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
     match format {
         Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
         // These lockfiles record direct dependencies themselves (no manifest is read).
-        Format::GoMod => Ok(Vec::new()),
+        Format::GoMod | Format::GemfileLock => Ok(Vec::new()),
     }
 }

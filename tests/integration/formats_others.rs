@@ -218,3 +218,34 @@ fn go_corpus_matches_source_md() {
         &"github.com/modelcontextprotocol/go-sdk v1.6.0 -> v1.6.1 patch direct".to_string()
     ));
 }
+
+#[test]
+fn ruby_fixture_matches_bundler() {
+    let report = check_against_oracle("ruby/webapp");
+    assert_eq!(
+        changes(&report),
+        [
+            "actionpack 7.0.8 -> 7.1.3 minor transitive",
+            "activesupport 7.0.8 -> 7.1.3 minor transitive",
+            "base64 - -> 0.2.0 added transitive",
+            "concurrent-ruby 1.2.2 -> 1.2.3 patch transitive",
+            "nokogiri 1.15.4 -> 1.16.2 minor direct",
+            "pundit 2.3.1 -> 2.4.0 minor direct",
+            "racc 1.7.1 -> 1.7.3 patch transitive",
+            "rack 2.2.8 -> 3.0.9.1 major transitive",
+            "rack-attack - -> 6.8.0.pre added direct",
+            "rails 7.0.8 -> 7.1.3 minor direct",
+            "rspec-core 3.12.2 -> - removed transitive",
+            "rspec-rails 6.0.3 -> - removed direct",
+            "rspec-support 3.12.1 -> - removed transitive",
+        ]
+    );
+}
+
+#[test]
+fn ruby_corpus_matches_source_md() {
+    check_corpus("gemfile-lock/google__osv-scanner", "Gemfile.lock");
+    if let Some(report) = check_corpus("gemfile-lock/lobsters__lobsters", "Gemfile.lock") {
+        assert!(changes(&report).contains(&"oauth 1.1.2 -> 1.1.8 patch direct".to_string()));
+    }
+}
