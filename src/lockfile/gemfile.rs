@@ -192,11 +192,7 @@ BUNDLED WITH
     #[test]
     fn sections_platforms_and_direct() {
         let l = parse(LOCK.as_bytes()).unwrap();
-        let got: Vec<String> = l
-            .packages
-            .iter()
-            .map(|p| format!("{} {}", p.name, p.version))
-            .collect();
+        let got = crate::lockfile::listing(&l);
         assert_eq!(
             got,
             [

@@ -257,13 +257,6 @@ fn quoted(s: &str, quote: char) -> Option<(String, usize)> {
 mod tests {
     use super::*;
 
-    fn pkgs(l: &Lockfile) -> Vec<String> {
-        l.packages
-            .iter()
-            .map(|p| format!("{}@{}", p.name, p.version))
-            .collect()
-    }
-
     #[test]
     fn requires_replaces_and_indirect() {
         let l = parse(
@@ -301,16 +294,16 @@ retract (
         )
         .unwrap();
         assert_eq!(
-            pkgs(&l),
+            crate::lockfile::listing(&l),
             [
-                "github.com/a/single@v1.0.0",
-                "github.com/b/direct@v1.2.3",
-                "github.com/c/pseudo@v0.0.0-20191109021931-daa7c04131f5",
-                "github.com/d/incompat@v2.1.0+incompatible",
-                "github.com/e/quoted@v1.0.0",
-                "github.com/me/fork@v1.0.1",
-                "github.com/h/pinned@v1.5.1",
-                "github.com/i/unused-replace@v1.0.0",
+                "github.com/a/single v1.0.0",
+                "github.com/b/direct v1.2.3",
+                "github.com/c/pseudo v0.0.0-20191109021931-daa7c04131f5",
+                "github.com/d/incompat v2.1.0+incompatible",
+                "github.com/e/quoted v1.0.0",
+                "github.com/me/fork v1.0.1",
+                "github.com/h/pinned v1.5.1",
+                "github.com/i/unused-replace v1.0.0",
             ]
         );
         assert_eq!(
@@ -330,7 +323,7 @@ retract (
     #[test]
     fn tokens_touching_arrows_and_comments() {
         let l = parse(b"module m\nrequire a v1.0.0//indirect\nreplace a=>b v1.1.0\n").unwrap();
-        assert_eq!(pkgs(&l), ["b@v1.1.0"]);
+        assert_eq!(crate::lockfile::listing(&l), ["b v1.1.0"]);
         assert!(l.recorded_direct.is_empty());
     }
 

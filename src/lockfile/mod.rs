@@ -1,6 +1,7 @@
 //! Lockfile formats: detection by file name, and parsing into a flat package list.
 //! One file per format; each parser reports errors with a line and column.
 
+pub mod composer;
 pub mod gemfile;
 pub mod gomod;
 pub mod npm;
@@ -36,6 +37,7 @@ pub enum Format {
     NpmShrinkwrap,
     GoMod,
     GemfileLock,
+    ComposerLock,
 }
 
 impl Format {
@@ -46,6 +48,7 @@ impl Format {
             "npm-shrinkwrap.json" => Some(Format::NpmShrinkwrap),
             "go.mod" => Some(Format::GoMod),
             "Gemfile.lock" | "gems.locked" => Some(Format::GemfileLock),
+            "composer.lock" => Some(Format::ComposerLock),
             _ => None,
         }
     }
@@ -55,6 +58,7 @@ impl Format {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Ecosystem::Npm,
             Format::GoMod => Ecosystem::Go,
             Format::GemfileLock => Ecosystem::Rubygems,
+            Format::ComposerLock => Ecosystem::Packagist,
         }
     }
 
@@ -63,6 +67,7 @@ impl Format {
     pub fn manifest_name(self) -> Option<&'static str> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
+            Format::ComposerLock => Some("composer.json"),
             Format::GoMod | Format::GemfileLock => None,
         }
     }
@@ -72,8 +77,18 @@ impl Format {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
             Format::GoMod => gomod::parse(bytes),
             Format::GemfileLock => gemfile::parse(bytes),
+            Format::ComposerLock => composer::parse(bytes),
         }
     }
+}
+
+/// "name version" of each package, in order: what parser tests compare.
+#[cfg(test)]
+pub(crate) fn listing(lock: &Lockfile) -> Vec<String> {
+    lock.packages
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.version))
+        .collect()
 }
 
 /// Whether a path component names a folder of installed or vendored dependencies,

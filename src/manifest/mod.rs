@@ -1,5 +1,6 @@
 //! Manifests (package.json, ...): which dependencies the project declares itself.
 
+pub mod composer;
 pub mod npm;
 
 use crate::lockfile::{Format, ParseError};
@@ -8,6 +9,7 @@ use crate::lockfile::{Format, ParseError};
 pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, ParseError> {
     match format {
         Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
+        Format::ComposerLock => composer::direct_dependencies(bytes),
         // These lockfiles record direct dependencies themselves (no manifest is read).
         Format::GoMod | Format::GemfileLock => Ok(Vec::new()),
     }

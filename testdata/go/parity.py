@@ -25,7 +25,10 @@ import subprocess
 import sys
 import tempfile
 
-HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "parity"))
+import oracle  # noqa: E402
+
 
 
 def go(args, cwd, env):
@@ -98,29 +101,5 @@ def read(src):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def main(argv):
-    check = "--check" in argv
-    dirs = [a for a in argv if a != "--check"]
-    if dirs:
-        for d in dirs:
-            print(json.dumps(read(pathlib.Path(d)), indent=2))
-        return
-    failed = False
-    for fixture in sorted(p for p in HERE.iterdir() if p.is_dir()):
-        for rev in sorted(p for p in fixture.iterdir() if (p / "go.mod").is_file()):
-            reading = read(rev)
-            target = fixture / f"oracle-{rev.name}.json"
-            text = json.dumps(reading, indent=2) + "\n"
-            if check:
-                same = target.is_file() and json.loads(target.read_text()) == reading
-                failed |= not same
-                print(("same " if same else "DIFFERENT ") + str(target.relative_to(HERE)))
-            else:
-                target.write_text(text)
-            print(f"{fixture.name}/{rev.name}: {len(reading['packages'])} packages, "
-                  f"{len(reading['direct'])} direct")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    oracle.main(__file__, "go.mod", read)

@@ -249,3 +249,29 @@ fn ruby_corpus_matches_source_md() {
         assert!(changes(&report).contains(&"oauth 1.1.2 -> 1.1.8 patch direct".to_string()));
     }
 }
+
+#[test]
+fn php_fixture_matches_composer_show() {
+    let report = check_against_oracle("php/webapp");
+    assert_eq!(
+        changes(&report),
+        [
+            "acme/legacy-sdk dev-master#ed5ec75 -> dev-master#86ac151 other direct",
+            "guzzlehttp/guzzle 7.8.0 -> 7.8.1 patch direct",
+            "guzzlehttp/psr7 2.6.1 -> 2.6.2 patch transitive",
+            "monolog/monolog 2.9.2 -> 3.5.0 major direct",
+            "phpunit/phpunit 10.4.2 -> 10.5.0-RC1 minor direct",
+            "psr/http-message 1.1 -> 2.0 major transitive",
+            "symfony/console v6.3.4 -> v6.4.0 minor direct",
+            "symfony/string - -> v6.4.0 added transitive",
+        ]
+    );
+}
+
+#[test]
+fn php_corpus_matches_source_md() {
+    if let Some(report) = check_corpus("composer-lock/symfony__demo", "composer.lock") {
+        assert!(changes(&report)
+            .contains(&"doctrine/doctrine-bundle 2.8.3 -> 2.9.0 minor direct".to_string()));
+    }
+}
