@@ -12,7 +12,7 @@
 //! - `DEPENDENCIES` lists what the Gemfile asks for (the direct dependencies), as
 //!   `name (constraints)`, with `!` after a gem pinned to a non-default source.
 
-use super::{Lockfile, Package, ParseError};
+use super::{Lockfile, ParseError};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -79,14 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             "no DEPENDENCIES section: not a Gemfile.lock, or a truncated one",
         ));
     }
-    Ok(Lockfile {
-        packages: packages
-            .into_iter()
-            .map(|(name, version)| Package { name, version })
-            .collect(),
-        workspace_dirs: Vec::new(),
-        recorded_direct: direct.into_iter().collect(),
-    })
+    Ok(Lockfile::from_sets(packages, direct))
 }
 
 fn header(line: &str, number: usize) -> Result<Section, ParseError> {

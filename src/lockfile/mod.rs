@@ -4,10 +4,13 @@
 pub mod composer;
 pub mod gemfile;
 pub mod gomod;
+pub mod gradle;
 pub mod npm;
+pub mod nuget;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// A package as a lockfile pins it. A lockfile may hold several versions of one name.
@@ -30,6 +33,23 @@ pub struct Lockfile {
     pub recorded_direct: Vec<String>,
 }
 
+impl Lockfile {
+    /// From distinct (name, version) pairs and direct names, in sorted order.
+    pub(crate) fn from_sets(
+        packages: BTreeSet<(String, String)>,
+        recorded_direct: BTreeSet<String>,
+    ) -> Lockfile {
+        Lockfile {
+            packages: packages
+                .into_iter()
+                .map(|(name, version)| Package { name, version })
+                .collect(),
+            workspace_dirs: Vec::new(),
+            recorded_direct: recorded_direct.into_iter().collect(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
@@ -38,6 +58,8 @@ pub enum Format {
     GoMod,
     GemfileLock,
     ComposerLock,
+    NugetLock,
+    GradleLockfile,
 }
 
 impl Format {
@@ -49,6 +71,8 @@ impl Format {
             "go.mod" => Some(Format::GoMod),
             "Gemfile.lock" | "gems.locked" => Some(Format::GemfileLock),
             "composer.lock" => Some(Format::ComposerLock),
+            "packages.lock.json" => Some(Format::NugetLock),
+            "gradle.lockfile" => Some(Format::GradleLockfile),
             _ => None,
         }
     }
@@ -59,6 +83,8 @@ impl Format {
             Format::GoMod => Ecosystem::Go,
             Format::GemfileLock => Ecosystem::Rubygems,
             Format::ComposerLock => Ecosystem::Packagist,
+            Format::NugetLock => Ecosystem::Nuget,
+            Format::GradleLockfile => Ecosystem::Maven,
         }
     }
 
@@ -68,7 +94,9 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
             Format::ComposerLock => Some("composer.json"),
-            Format::GoMod | Format::GemfileLock => None,
+            Format::GoMod | Format::GemfileLock | Format::NugetLock | Format::GradleLockfile => {
+                None
+            }
         }
     }
 
@@ -78,6 +106,8 @@ impl Format {
             Format::GoMod => gomod::parse(bytes),
             Format::GemfileLock => gemfile::parse(bytes),
             Format::ComposerLock => composer::parse(bytes),
+            Format::NugetLock => nuget::parse(bytes),
+            Format::GradleLockfile => gradle::parse(bytes),
         }
     }
 }

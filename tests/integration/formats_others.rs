@@ -139,21 +139,28 @@ fn corpus(case: &str) -> Option<PathBuf> {
     }
 }
 
+/// How a SOURCE.md counts a lockfile's packages.
+#[derive(Clone, Copy, PartialEq)]
+enum Count {
+    /// Distinct (name, version) pairs.
+    Versions,
+    /// Distinct names (several versions of one module counted once).
+    Names,
+}
+
 /// A corpus case read and diffed as its SOURCE.md states: the package counts, the number of
 /// changed, added and removed packages, and every example change.
-fn check_corpus(case: &str, lockfile: &str) -> Option<Value> {
+fn check_corpus(case: &str, lockfile: &str, count: Count) -> Option<Value> {
     let dir = corpus(case)?;
     let s = stated(&std::fs::read_to_string(dir.join("SOURCE.md")).unwrap());
-    assert_eq!(
-        package_set(&dir.join("before").join(lockfile)).len(),
-        s.before,
-        "{case} before"
-    );
-    assert_eq!(
-        package_set(&dir.join("after").join(lockfile)).len(),
-        s.after,
-        "{case} after"
-    );
+    for (rev, expected) in [("before", s.before), ("after", s.after)] {
+        let set = package_set(&dir.join(rev).join(lockfile));
+        let n = match count {
+            Count::Versions => set.len(),
+            Count::Names => set.iter().map(|(n, _)| n).collect::<BTreeSet<_>>().len(),
+        };
+        assert_eq!(n, expected, "{case} {rev}");
+    }
     let report = diff_dirs(&dir.join("before"), &dir.join("after"));
     let all = report["changes"].as_array().unwrap();
     let count = |kind: &str| all.iter().filter(|c| c["kind"] == kind).count();
@@ -184,6 +191,17 @@ fn check_corpus(case: &str, lockfile: &str) -> Option<Value> {
     Some(report)
 }
 
+/// `check_corpus`, and the change `line` (as `changes` writes it) is among the changes.
+fn check_corpus_with(case: &str, lockfile: &str, count: Count, line: &str) {
+    if let Some(report) = check_corpus(case, lockfile, count) {
+        assert!(
+            changes(&report).iter().any(|c| c == line),
+            "{case}: no `{line}` in {:#?}",
+            changes(&report)
+        );
+    }
+}
+
 #[test]
 fn go_fixture_matches_go_list() {
     let report = check_against_oracle("go/service");
@@ -211,12 +229,12 @@ fn go_fixture_matches_go_list() {
 
 #[test]
 fn go_corpus_matches_source_md() {
-    let Some(report) = check_corpus("go-mod-sum/google__osv-scanner", "go.mod") else {
-        return;
-    };
-    assert!(changes(&report).contains(
-        &"github.com/modelcontextprotocol/go-sdk v1.6.0 -> v1.6.1 patch direct".to_string()
-    ));
+    check_corpus_with(
+        "go-mod-sum/google__osv-scanner",
+        "go.mod",
+        Count::Versions,
+        "github.com/modelcontextprotocol/go-sdk v1.6.0 -> v1.6.1 patch direct",
+    );
 }
 
 #[test]
@@ -244,10 +262,17 @@ fn ruby_fixture_matches_bundler() {
 
 #[test]
 fn ruby_corpus_matches_source_md() {
-    check_corpus("gemfile-lock/google__osv-scanner", "Gemfile.lock");
-    if let Some(report) = check_corpus("gemfile-lock/lobsters__lobsters", "Gemfile.lock") {
-        assert!(changes(&report).contains(&"oauth 1.1.2 -> 1.1.8 patch direct".to_string()));
-    }
+    check_corpus(
+        "gemfile-lock/google__osv-scanner",
+        "Gemfile.lock",
+        Count::Versions,
+    );
+    check_corpus_with(
+        "gemfile-lock/lobsters__lobsters",
+        "Gemfile.lock",
+        Count::Versions,
+        "oauth 1.1.2 -> 1.1.8 patch direct",
+    );
 }
 
 #[test]
@@ -270,8 +295,76 @@ fn php_fixture_matches_composer_show() {
 
 #[test]
 fn php_corpus_matches_source_md() {
-    if let Some(report) = check_corpus("composer-lock/symfony__demo", "composer.lock") {
-        assert!(changes(&report)
-            .contains(&"doctrine/doctrine-bundle 2.8.3 -> 2.9.0 minor direct".to_string()));
-    }
+    check_corpus_with(
+        "composer-lock/symfony__demo",
+        "composer.lock",
+        Count::Versions,
+        "doctrine/doctrine-bundle 2.8.3 -> 2.9.0 minor direct",
+    );
+}
+
+#[test]
+fn nuget_fixture_matches_second_reader() {
+    let report = check_against_oracle("nuget/webapi");
+    assert_eq!(
+        changes(&report),
+        [
+            "Serilog 3.0.1 -> 3.1.1 minor direct",
+            "Serilog.Sinks.Console 4.1.0 -> 5.0.1 major direct",
+            "System.Diagnostics.DiagnosticSource 8.0.0 -> 8.0.1 patch transitive",
+            "System.IO.Pipelines - -> 8.0.0 added transitive",
+            "System.Text.Json 8.0.0 -> 8.0.4 patch transitive",
+        ]
+    );
+    // Resolved at one version per target framework (net6.0, net8.0).
+    let c = crate::support::change(&report, "System.Diagnostics.DiagnosticSource");
+    assert_eq!(c["from_all"], serde_json::json!(["6.0.0", "8.0.0"]));
+    assert_eq!(c["to_all"], serde_json::json!(["6.0.1", "8.0.1"]));
+}
+
+#[test]
+fn nuget_corpus_matches_source_md() {
+    check_corpus_with(
+        "nuget-packages-lock/stryker-mutator__stryker-net",
+        "packages.lock.json",
+        Count::Versions,
+        "System.Collections.Immutable 9.0.0 -> 10.0.1 major transitive",
+    );
+}
+
+#[test]
+fn gradle_fixture_matches_second_reader() {
+    let report = check_against_oracle("gradle/service");
+    assert_eq!(
+        changes(&report),
+        [
+            "ch.qos.logback:logback-classic 1.4.14 -> 1.5.3 minor transitive",
+            "ch.qos.logback:logback-core 1.4.14 -> 1.5.3 minor transitive",
+            "com.fasterxml.jackson.core:jackson-core 2.15.3 -> 2.17.0 minor transitive",
+            "com.google.code.findbugs:jsr305 3.0.2 -> - removed transitive",
+            "com.google.guava:failureaccess 1.0.1 -> 1.0.2 patch transitive",
+            "com.google.guava:guava 32.1.3-jre -> 33.1.0-jre major transitive",
+            "io.kotest:kotest-assertions-core 5.8.0 -> 5.8.1 patch transitive",
+            "io.kotest:kotest-runner-junit5-jvm 5.8.0 -> 5.8.1 patch transitive",
+            "org.checkerframework:checker-qual - -> 3.42.0 added transitive",
+            "org.jetbrains.kotlin:kotlin-stdlib 1.9.22 -> 2.0.0-RC1 major transitive",
+            "org.slf4j:slf4j-api 2.0.9 -> 2.0.12 patch transitive",
+        ]
+    );
+    // One module locked at two versions (detekt's classpath and the build's).
+    let c = crate::support::change(&report, "com.fasterxml.jackson.core:jackson-core");
+    assert_eq!(c["from_all"], serde_json::json!(["2.12.7", "2.15.3"]));
+    assert_eq!(c["to_all"], serde_json::json!(["2.12.7", "2.17.0"]));
+}
+
+#[test]
+fn gradle_corpus_matches_source_md() {
+    // SOURCE.md counts modules (group:artifact); bumpcheck keeps every locked version of
+    // a module (324 (module, version) lines before and after for 267 modules).
+    check_corpus_with(
+        "gradle-lockfile/DanySK__Template-for-Kotlin-JVM-Projects",
+        "gradle.lockfile",
+        Count::Names,
+        "io.kotest:kotest-common 6.2.1 -> 6.2.2 patch transitive",
+    );
 }
