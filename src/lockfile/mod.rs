@@ -7,6 +7,7 @@ pub mod gomod;
 pub mod gradle;
 pub mod npm;
 pub mod nuget;
+pub mod pubspec;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
@@ -60,6 +61,7 @@ pub enum Format {
     ComposerLock,
     NugetLock,
     GradleLockfile,
+    PubspecLock,
 }
 
 impl Format {
@@ -73,6 +75,7 @@ impl Format {
             "composer.lock" => Some(Format::ComposerLock),
             "packages.lock.json" => Some(Format::NugetLock),
             "gradle.lockfile" => Some(Format::GradleLockfile),
+            "pubspec.lock" => Some(Format::PubspecLock),
             _ => None,
         }
     }
@@ -85,6 +88,7 @@ impl Format {
             Format::ComposerLock => Ecosystem::Packagist,
             Format::NugetLock => Ecosystem::Nuget,
             Format::GradleLockfile => Ecosystem::Maven,
+            Format::PubspecLock => Ecosystem::Pub,
         }
     }
 
@@ -94,9 +98,11 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
             Format::ComposerLock => Some("composer.json"),
-            Format::GoMod | Format::GemfileLock | Format::NugetLock | Format::GradleLockfile => {
-                None
-            }
+            Format::GoMod
+            | Format::GemfileLock
+            | Format::NugetLock
+            | Format::GradleLockfile
+            | Format::PubspecLock => None,
         }
     }
 
@@ -108,6 +114,7 @@ impl Format {
             Format::ComposerLock => composer::parse(bytes),
             Format::NugetLock => nuget::parse(bytes),
             Format::GradleLockfile => gradle::parse(bytes),
+            Format::PubspecLock => pubspec::parse(bytes),
         }
     }
 }

@@ -11,8 +11,10 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
         Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
         Format::ComposerLock => composer::direct_dependencies(bytes),
         // These lockfiles record direct dependencies themselves (no manifest is read).
-        Format::GoMod | Format::GemfileLock | Format::NugetLock | Format::GradleLockfile => {
-            Ok(Vec::new())
-        }
+        Format::GoMod
+        | Format::GemfileLock
+        | Format::NugetLock
+        | Format::GradleLockfile
+        | Format::PubspecLock => Ok(Vec::new()),
     }
 }

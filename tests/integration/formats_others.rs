@@ -368,3 +368,32 @@ fn gradle_corpus_matches_source_md() {
         "io.kotest:kotest-common 6.2.1 -> 6.2.2 patch transitive",
     );
 }
+
+#[test]
+fn pub_fixture_matches_second_reader() {
+    let report = check_against_oracle("pub/app");
+    // Not reported: `core` (a path package of the project), flutter/flutter_test (sdk).
+    assert_eq!(
+        changes(&report),
+        [
+            "collection 1.17.1 -> 1.18.0 minor transitive",
+            "flutter_lints 2.0.3 -> 3.0.1 major direct",
+            "http 0.13.6 -> 1.1.0 major direct",
+            "lints 2.1.1 -> 3.0.0 major transitive",
+            "meta 1.9.1 -> 1.10.0 minor transitive",
+            "provider 6.0.5 -> 6.1.1 minor direct",
+            "pubspec_tools 0.0.0 -> 0.1.0-dev.1 minor direct",
+            "web - -> 0.3.0 added transitive",
+        ]
+    );
+}
+
+#[test]
+fn pub_corpus_matches_source_md() {
+    check_corpus_with(
+        "pubspec-lock/dependabot__dependabot-core",
+        "pubspec.lock",
+        Count::Versions,
+        "http 0.13.6 -> 1.0.0 major direct",
+    );
+}
