@@ -5,6 +5,7 @@ pub mod composer;
 pub mod gemfile;
 pub mod gomod;
 pub mod gradle;
+pub mod mix;
 pub mod npm;
 pub mod nuget;
 pub mod pubspec;
@@ -62,6 +63,7 @@ pub enum Format {
     NugetLock,
     GradleLockfile,
     PubspecLock,
+    MixLock,
 }
 
 impl Format {
@@ -76,6 +78,7 @@ impl Format {
             "packages.lock.json" => Some(Format::NugetLock),
             "gradle.lockfile" => Some(Format::GradleLockfile),
             "pubspec.lock" => Some(Format::PubspecLock),
+            "mix.lock" => Some(Format::MixLock),
             _ => None,
         }
     }
@@ -89,6 +92,7 @@ impl Format {
             Format::NugetLock => Ecosystem::Nuget,
             Format::GradleLockfile => Ecosystem::Maven,
             Format::PubspecLock => Ecosystem::Pub,
+            Format::MixLock => Ecosystem::Hex,
         }
     }
 
@@ -98,6 +102,7 @@ impl Format {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => Some("package.json"),
             Format::ComposerLock => Some("composer.json"),
+            Format::MixLock => Some("mix.exs"),
             Format::GoMod
             | Format::GemfileLock
             | Format::NugetLock
@@ -115,6 +120,7 @@ impl Format {
             Format::NugetLock => nuget::parse(bytes),
             Format::GradleLockfile => gradle::parse(bytes),
             Format::PubspecLock => pubspec::parse(bytes),
+            Format::MixLock => mix::parse(bytes),
         }
     }
 }

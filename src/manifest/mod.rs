@@ -1,6 +1,7 @@
 //! Manifests (package.json, ...): which dependencies the project declares itself.
 
 pub mod composer;
+pub mod mix;
 pub mod npm;
 
 use crate::lockfile::{Format, ParseError};
@@ -10,6 +11,7 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
     match format {
         Format::NpmPackageLock | Format::NpmShrinkwrap => npm::direct_dependencies(bytes),
         Format::ComposerLock => composer::direct_dependencies(bytes),
+        Format::MixLock => mix::direct_dependencies(bytes),
         // These lockfiles record direct dependencies themselves (no manifest is read).
         Format::GoMod
         | Format::GemfileLock

@@ -397,3 +397,38 @@ fn pub_corpus_matches_source_md() {
         "http 0.13.6 -> 1.0.0 major direct",
     );
 }
+
+#[test]
+fn mix_fixture_matches_mix() {
+    let report = check_against_oracle("hex/phoenix_app");
+    assert_eq!(
+        changes(&report),
+        [
+            "acme_auth 4a1b2c3d4e5f60718293a4b5c6d7e8f901234567 -> 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 other direct",
+            "phoenix 1.7.10 -> 1.7.12 patch direct",
+            "plug 1.15.2 -> 1.16.0 minor transitive",
+            "plug_crypto 2.0.0 -> 2.1.0 minor transitive",
+            "req - -> 0.5.0-rc.1 added direct",
+            "ssl_verify_fun 1.1.7 -> - removed transitive",
+            "websock - -> 0.5.3 added transitive",
+            "websock_adapter - -> 0.5.6 added transitive",
+        ]
+    );
+}
+
+#[test]
+fn mix_corpus_matches_source_md() {
+    check_corpus_with(
+        "mix-lock/wojtekmach__req",
+        "mix.lock",
+        Count::Versions,
+        "bandit 1.5.0 -> 1.6.1 minor direct",
+    );
+    // hpax is only a dependency of bandit and mint; mix.exs's deps do not name it.
+    check_corpus_with(
+        "mix-lock/wojtekmach__req",
+        "mix.lock",
+        Count::Versions,
+        "hpax 0.1.2 -> 1.0.1 major transitive",
+    );
+}
