@@ -3,19 +3,27 @@
 
 pub mod bun;
 pub mod cargo;
+pub mod composer;
+pub mod gemfile;
+pub mod gomod;
+pub mod gradle;
 pub mod includes;
+pub mod mix;
 pub mod npm;
+pub mod nuget;
 pub mod pdm;
 pub mod pep508;
 pub mod pipfile;
 pub mod pnpm;
 pub mod poetry;
+pub mod pubspec;
 pub mod requirements;
 pub mod uv;
 pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// A package as a lockfile pins it. A lockfile may hold several versions of one name.
@@ -65,6 +73,23 @@ pub fn package_list<T>(
     }
 }
 
+impl Lockfile {
+    /// From distinct (name, version) pairs and direct names, in sorted order.
+    pub(crate) fn from_sets(
+        packages: BTreeSet<(String, String)>,
+        recorded_direct: BTreeSet<String>,
+    ) -> Lockfile {
+        Lockfile {
+            packages: packages
+                .into_iter()
+                .map(|(name, version)| Package { name, version })
+                .collect(),
+            recorded_direct: recorded_direct.into_iter().collect(),
+            ..Lockfile::default()
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
@@ -82,6 +107,13 @@ pub enum Format {
     PipfileLock,
     PdmLock,
     Requirements,
+    GoMod,
+    GemfileLock,
+    ComposerLock,
+    NugetLock,
+    GradleLockfile,
+    PubspecLock,
+    MixLock,
 }
 
 impl Format {
@@ -100,6 +132,13 @@ impl Format {
             "Pipfile.lock" => Some(Format::PipfileLock),
             "pdm.lock" => Some(Format::PdmLock),
             n if requirements::is_requirements_file(n) => Some(Format::Requirements),
+            "go.mod" => Some(Format::GoMod),
+            "Gemfile.lock" | "gems.locked" => Some(Format::GemfileLock),
+            "composer.lock" => Some(Format::ComposerLock),
+            "packages.lock.json" => Some(Format::NugetLock),
+            "gradle.lockfile" => Some(Format::GradleLockfile),
+            "pubspec.lock" => Some(Format::PubspecLock),
+            "mix.lock" => Some(Format::MixLock),
             _ => None,
         }
     }
@@ -118,6 +157,13 @@ impl Format {
             | Format::PipfileLock
             | Format::PdmLock
             | Format::Requirements => Ecosystem::Pypi,
+            Format::GoMod => Ecosystem::Go,
+            Format::GemfileLock => Ecosystem::Rubygems,
+            Format::ComposerLock => Ecosystem::Packagist,
+            Format::NugetLock => Ecosystem::Nuget,
+            Format::GradleLockfile => Ecosystem::Maven,
+            Format::PubspecLock => Ecosystem::Pub,
+            Format::MixLock => Ecosystem::Hex,
         }
     }
 
@@ -132,6 +178,13 @@ impl Format {
             Format::PoetryLock | Format::UvLock | Format::PdmLock => Some("pyproject.toml"),
             Format::PipfileLock => Some("Pipfile"),
             Format::Requirements => None,
+            Format::ComposerLock => Some("composer.json"),
+            Format::MixLock => Some("mix.exs"),
+            Format::GoMod
+            | Format::GemfileLock
+            | Format::NugetLock
+            | Format::GradleLockfile
+            | Format::PubspecLock => None,
         }
     }
 
@@ -148,6 +201,13 @@ impl Format {
             Format::PipfileLock => pipfile::parse(bytes),
             Format::PdmLock => pdm::parse(bytes),
             Format::Requirements => requirements::parse(bytes),
+            Format::GoMod => gomod::parse(bytes),
+            Format::GemfileLock => gemfile::parse(bytes),
+            Format::ComposerLock => composer::parse(bytes),
+            Format::NugetLock => nuget::parse(bytes),
+            Format::GradleLockfile => gradle::parse(bytes),
+            Format::PubspecLock => pubspec::parse(bytes),
+            Format::MixLock => mix::parse(bytes),
         }
     }
 }
@@ -168,6 +228,15 @@ pub(crate) fn package_names(l: &Lockfile) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// "name version" of each package, in order: what parser tests compare.
+#[cfg(test)]
+pub(crate) fn listing(lock: &Lockfile) -> Vec<String> {
+    lock.packages
+        .iter()
+        .map(|p| format!("{} {}", p.name, p.version))
+        .collect()
 }
 
 /// Whether a path component names a folder of installed or vendored dependencies,
@@ -208,6 +277,28 @@ impl ParseError {
             column: None,
         }
     }
+
+    /// An error at a 1-based line and column.
+    pub fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// A text lockfile's bytes as UTF-8, or an error where the invalid bytes start.
+pub(crate) fn text(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        ParseError::at(line, before.len() - line_start + 1, "not UTF-8 text")
+    })
 }
 
 impl fmt::Display for ParseError {

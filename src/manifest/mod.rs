@@ -2,6 +2,8 @@
 //! project declares itself, and where the members of a workspace are.
 
 pub mod cargo;
+pub mod composer;
+pub mod mix;
 pub mod npm;
 pub mod pipfile;
 pub mod pyproject;
@@ -24,7 +26,15 @@ pub fn direct_dependencies(format: Format, bytes: &[u8]) -> Result<Vec<String>, 
             pyproject::direct_dependencies(bytes)
         }
         Format::PipfileLock => pipfile::direct_dependencies(bytes),
-        Format::Requirements => Ok(Vec::new()),
+        Format::ComposerLock => composer::direct_dependencies(bytes),
+        Format::MixLock => mix::direct_dependencies(bytes),
+        // These lockfiles record direct dependencies themselves (no manifest is read).
+        Format::Requirements
+        | Format::GoMod
+        | Format::GemfileLock
+        | Format::NugetLock
+        | Format::GradleLockfile
+        | Format::PubspecLock => Ok(Vec::new()),
     }
 }
 

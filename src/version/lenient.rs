@@ -8,6 +8,9 @@ use semver::{BuildMetadata, Prerelease, Version};
 /// the third go to the build metadata, which orders them after the same three segments.
 pub fn parse(raw: &str) -> Option<Version> {
     let s = raw.trim().trim_start_matches(['v', 'V', '=']);
+    if looks_like_commit(s) {
+        return None;
+    }
     let (main, build) = match s.split_once('+') {
         Some((m, b)) => (m, Some(b)),
         None => (s, None),
@@ -46,6 +49,14 @@ pub fn parse(raw: &str) -> Option<Version> {
     })
 }
 
+/// A git commit (`4a1b2c3d…`, as mix.lock pins a git dependency) is not version 4 with a
+/// tag: seven or more hex digits, at least one of them a letter, and nothing else.
+fn looks_like_commit(s: &str) -> bool {
+    s.len() >= 7
+        && s.chars().all(|c| c.is_ascii_hexdigit())
+        && s.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// Makes dot-separated semver identifiers: other separators become dots, characters
 /// semver does not allow are refused.
 fn identifiers(s: &str) -> Option<String> {
@@ -81,6 +92,10 @@ mod tests {
         assert_eq!(p("v2.1.0+incompatible"), "2.1.0+incompatible");
         assert_eq!(p("git+https://x"), "-");
         assert_eq!(p("dev-main"), "-");
+        assert_eq!(p("4a1b2c3d4e5f60718293a4b5c6d7e8f901234567"), "-");
+        assert_eq!(p("9f8e7d6"), "-");
+        assert_eq!(p("20230601"), "20230601.0.0");
+        assert_eq!(p("1.0.0a1"), "1.0.0-a1");
         assert!(parse("1.2.3.10").unwrap() > parse("1.2.3.9").unwrap());
         assert!(parse("1.2.3.1").unwrap() > parse("1.2.3").unwrap());
         assert!(parse("1.0.0.pre").unwrap() < parse("1.0.0").unwrap());

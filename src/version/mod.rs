@@ -174,6 +174,78 @@ mod tests {
         );
     }
 
+    /// The shapes go.mod, Gemfile.lock, composer.lock, NuGet, Gradle, pub and mix write.
+    #[test]
+    fn orders_and_classifies_other_ecosystems() {
+        let sorted = |eco: Ecosystem, vs: &[&str]| {
+            let mut v = vs.to_vec();
+            v.sort_by(|a, b| compare(eco, a, b));
+            assert_eq!(v, vs, "{eco}");
+            assert!(vs.iter().all(|v| parse(eco, v).is_some()), "{eco}: {vs:?}");
+        };
+        // Go: pseudo-versions precede the release they are based on; +incompatible majors.
+        sorted(
+            Ecosystem::Go,
+            &[
+                "v0.0.0-20191109021931-daa7c04131f5",
+                "v0.0.0-20231006140011-7918f672742d",
+                "v0.4.6-0.20260528054050-7bf4ca1f5741",
+                "v0.4.6",
+                "v2.0.0+incompatible",
+                "v3.2.1+incompatible",
+            ],
+        );
+        // RubyGems: `.pre`/`.rc1` tags before the release, four segments.
+        sorted(
+            Ecosystem::Rubygems,
+            &["1.0.0.pre", "1.0.0.rc1", "1.0.0", "1.0.0.1", "1.15.0"],
+        );
+        // NuGet: four-part versions and prerelease labels.
+        sorted(
+            Ecosystem::Nuget,
+            &["4.0.0-preview.1", "4.0.0", "4.0.0.1", "4.0.0.10", "10.0.1"],
+        );
+        // Maven/Gradle: qualifiers such as -jre stay comparable; plain releases.
+        sorted(
+            Ecosystem::Maven,
+            &["6.2.1", "6.2.2", "31.1-jre", "32.1.3-jre", "33.0.0-jre"],
+        );
+        // Changes: Go pseudo-versions, NuGet/Maven majors, Packagist `v` prefixes and
+        // branches (not versions), pub and hex 0.x to 1.x.
+        for (eco, from, to, kind) in [
+            (
+                Ecosystem::Go,
+                "v0.4.5",
+                "v0.4.6-0.20260528054050-7bf4ca1f5741",
+                ChangeKind::Patch,
+            ),
+            (
+                Ecosystem::Go,
+                "v0.0.0-20220715151400-c0bba94af5f8",
+                "v0.0.0-20231006140011-7918f672742d",
+                ChangeKind::Prerelease,
+            ),
+            (Ecosystem::Nuget, "9.0.0", "10.0.1", ChangeKind::Major),
+            (
+                Ecosystem::Maven,
+                "32.1.3-jre",
+                "33.0.0-jre",
+                ChangeKind::Major,
+            ),
+            (Ecosystem::Packagist, "v6.2.7", "v6.3.0", ChangeKind::Minor),
+            (
+                Ecosystem::Packagist,
+                "dev-main",
+                "dev-main",
+                ChangeKind::Other,
+            ),
+            (Ecosystem::Pub, "0.13.6", "1.0.0", ChangeKind::Major),
+            (Ecosystem::Hex, "0.1.2", "1.0.1", ChangeKind::Major),
+        ] {
+            assert_eq!(classify(eco, from, to), kind, "{eco}: {from} -> {to}");
+        }
+    }
+
     #[test]
     fn orders_versions() {
         let mut vs = vec!["10.0.0", "9.1.0", "git+https://x", "9.1.0-rc.1"];

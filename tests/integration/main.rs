@@ -4,6 +4,7 @@
 
 mod check_npm;
 mod formats_cargo_python;
+mod formats_others;
 mod formats_pnpm_bun;
 mod formats_yarn;
 mod git_sides;

@@ -1,0 +1,308 @@
+//! Elixir Mix's `mix.lock`: an Elixir map literal, read with a small term reader.
+//!
+//! ```text
+//! %{
+//!   "plug": {:hex, :plug, "1.16.1", "<checksum>", [:mix], [{:mime, "~> 1.0 or ~> 2.0", [hex: :mime, repo: "hexpm", optional: false]}], "hexpm", "<checksum>"},
+//!   "finch": {:git, "https://git.example.invalid/finch.git", "<commit>", [branch: "main"]},
+//! }
+//! ```
+//!
+//! - A `:hex` entry is the hex package named by its second element, at its third.
+//! - A `:git` (or other SCM) entry is reported under its key, with the locked commit as its
+//!   version (a moved commit is a change of kind `other`).
+//! - mix.lock does not say which dependencies are direct: mix.exs does (src/manifest/mix.rs).
+
+use super::{Lockfile, ParseError};
+use std::collections::BTreeSet;
+
+/// The terms a mix.lock holds.
+#[derive(Debug, PartialEq)]
+enum Term {
+    Str(String),
+    Atom(String),
+    Other,
+    Tuple(Vec<Term>),
+    List(Vec<Term>),
+    /// `%{k => v}` or `%{"k": v}`, in order.
+    Map(Vec<(Term, Term)>),
+}
+
+/// Nesting deeper than this is not a mix.lock (and would risk the stack).
+const MAX_DEPTH: usize = 64;
+
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
+    let text = super::text(bytes)?;
+    let mut r = Reader { text, pos: 0 };
+    let term = r.term(0)?;
+    r.skip_space();
+    if r.pos < text.len() {
+        return Err(r.error("unexpected text after the map"));
+    }
+    let Term::Map(entries) = term else {
+        return Err(ParseError::at(
+            1,
+            1,
+            "not a mix.lock: expected a map `%{...}`",
+        ));
+    };
+    let mut packages = BTreeSet::new();
+    for (key, value) in entries {
+        let (Term::Str(key) | Term::Atom(key)) = key else {
+            continue;
+        };
+        let Term::Tuple(items) = value else {
+            continue;
+        };
+        match items.as_slice() {
+            [Term::Atom(scm), Term::Atom(name), Term::Str(version), ..] if scm == "hex" => {
+                packages.insert((name.clone(), version.clone()));
+            }
+            [Term::Atom(_), _, Term::Str(reference), ..] => {
+                packages.insert((key, reference.clone()));
+            }
+            _ => {}
+        }
+    }
+    Ok(Lockfile::from_sets(packages, BTreeSet::new()))
+}
+
+impl<'a> Reader<'a> {
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    fn error(&self, message: &str) -> ParseError {
+        let before = &self.text[..self.pos];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ParseError::at(line, column, message)
+    }
+
+    fn skip_space(&mut self) {
+        loop {
+            let trimmed = self.rest().trim_start();
+            self.pos = self.text.len() - trimmed.len();
+            if trimmed.starts_with('#') {
+                self.pos += trimmed.find('\n').unwrap_or(trimmed.len());
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        self.skip_space();
+        if self.rest().starts_with(token) {
+            self.pos += token.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn term(&mut self, depth: usize) -> Result<Term, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("terms nested too deeply"));
+        }
+        self.skip_space();
+        if self.eat("%{") {
+            let mut entries = Vec::new();
+            self.sequence("}", depth, |r, depth| {
+                let (key, value) = r.map_entry(depth)?;
+                entries.push((key, value));
+                Ok(())
+            })?;
+            return Ok(Term::Map(entries));
+        }
+        if self.eat("{") {
+            let mut items = Vec::new();
+            self.sequence("}", depth, |r, depth| {
+                items.push(r.term(depth + 1)?);
+                Ok(())
+            })?;
+            return Ok(Term::Tuple(items));
+        }
+        if self.eat("[") {
+            let mut items = Vec::new();
+            self.sequence("]", depth, |r, depth| {
+                // A keyword item `name: value` is the tuple `{:name, value}`.
+                if let Some(key) = r.keyword_key()? {
+                    let value = r.term(depth + 1)?;
+                    items.push(Term::Tuple(vec![Term::Atom(key), value]));
+                } else {
+                    items.push(r.term(depth + 1)?);
+                }
+                Ok(())
+            })?;
+            return Ok(Term::List(items));
+        }
+        if self.rest().starts_with('"') {
+            return Ok(Term::Str(self.string()?));
+        }
+        if let Some(atom) = self.rest().strip_prefix(':') {
+            if atom.starts_with('"') {
+                self.pos += 1;
+                return Ok(Term::Atom(self.string()?));
+            }
+            let len = word_len(atom);
+            if len == 0 {
+                return Err(self.error("expected an atom after `:`"));
+            }
+            self.pos += 1 + len;
+            return Ok(Term::Atom(atom[..len].to_string()));
+        }
+        let len = word_len(self.rest());
+        if len == 0 {
+            return Err(self.error(if self.rest().is_empty() {
+                "unexpected end of file: truncated mix.lock?"
+            } else {
+                "expected a term"
+            }));
+        }
+        // Numbers, true/false/nil, aliases: nothing the package list needs.
+        self.pos += len;
+        Ok(Term::Other)
+    }
+
+    /// Items separated by commas (a trailing one allowed) up to `close`.
+    fn sequence(
+        &mut self,
+        close: &str,
+        depth: usize,
+        mut item: impl FnMut(&mut Self, usize) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        loop {
+            if self.eat(close) {
+                return Ok(());
+            }
+            item(self, depth + 1)?;
+            if !self.eat(",") {
+                if self.eat(close) {
+                    return Ok(());
+                }
+                return Err(self.error(&format!("expected `,` or `{close}`")));
+            }
+        }
+    }
+
+    /// `"key": value`, `key: value` or `key => value`.
+    fn map_entry(&mut self, depth: usize) -> Result<(Term, Term), ParseError> {
+        self.skip_space();
+        if let Some(key) = self.keyword_key()? {
+            return Ok((Term::Atom(key), self.term(depth + 1)?));
+        }
+        let key = self.term(depth + 1)?;
+        if !self.eat("=>") {
+            return Err(self.error("expected `=>` in a map"));
+        }
+        Ok((key, self.term(depth + 1)?))
+    }
+
+    /// A keyword key, `name:` or `"name":` (followed by a space), if one starts here.
+    fn keyword_key(&mut self) -> Result<Option<String>, ParseError> {
+        self.skip_space();
+        let start = self.pos;
+        let key = if self.rest().starts_with('"') {
+            self.string()?
+        } else {
+            let len = word_len(self.rest());
+            self.pos += len;
+            self.text[start..self.pos].to_string()
+        };
+        let after = self.rest();
+        if !key.is_empty()
+            && after.starts_with(':')
+            && after[1..].starts_with(|c: char| c.is_whitespace())
+        {
+            self.pos += 1;
+            return Ok(Some(key));
+        }
+        self.pos = start;
+        Ok(None)
+    }
+
+    /// A `"..."` string with backslash escapes (interpolation is not used in lockfiles).
+    fn string(&mut self) -> Result<String, ParseError> {
+        let start = self.pos;
+        let mut value = String::new();
+        let mut chars = self.rest().char_indices().skip(1);
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    self.pos += i + 1;
+                    return Ok(value);
+                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, 't')) => value.push('\t'),
+                    Some((_, e)) => value.push(e),
+                    None => break,
+                },
+                _ => value.push(c),
+            }
+        }
+        self.pos = start;
+        Err(self.error("unterminated string"))
+    }
+}
+
+/// Length of an identifier-like word (letters, digits, `_`, `.`, `?`, `!`, `@`).
+fn word_len(s: &str) -> usize {
+    s.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '?' | '!' | '@')))
+        .unwrap_or(s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_and_git_entries() {
+        let l = parse(
+            br#"%{
+  "bandit": {:hex, :bandit, "1.5.0", "3bc8", [:mix], [{:hpax, "~> 0.1.1", [hex: :hpax, repo: "hexpm", optional: false]}], "hexpm", "92d1"},
+  "ssl_verify": {:hex, :ssl_verify_fun, "1.1.7", "354c", [:make, :mix, :rebar3], [], "hexpm", "fe4c"},
+  "finch": {:git, "https://git.example.invalid/finch.git", "0123456789abcdef0123456789abcdef01234567", [branch: "main"]},
+  # a comment
+  "odd \"key\"": {:hex, :odd, "0.1.0-rc.1", "00", [:mix], [], "hexpm", "00"},
+}
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            crate::lockfile::listing(&l),
+            [
+                "bandit 1.5.0",
+                "finch 0123456789abcdef0123456789abcdef01234567",
+                "odd 0.1.0-rc.1",
+                "ssl_verify_fun 1.1.7"
+            ]
+        );
+        assert!(parse(b"%{}").unwrap().packages.is_empty());
+        assert!(parse(b"%{\"a\" => {:hex, :a, \"1.0.0\"}}").is_ok());
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = parse(b"%{\n  \"a\": {:hex, :a, \"1.0.0\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = parse(b"%{\n  \"a\": {:hex :a}\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(14)), "{e}");
+        let e = parse(b"{\"lockfileVersion\": 3}").unwrap_err();
+        assert!(e.line.is_some());
+        let e = parse(b"%{\"a\": \"unterminated}").unwrap_err();
+        assert!(e.message.contains("unterminated"));
+        assert!(parse(b"").is_err());
+        assert!(parse(b"%{} extra").is_err());
+        let deep = format!("%{{\"a\": {}{}}}", "[".repeat(500), "]".repeat(500));
+        assert!(parse(deep.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("deeply"));
+    }
+}

@@ -1,0 +1,3 @@
+module example.invalid/acme/lint
+
+go 1.19
