@@ -37,7 +37,12 @@ pub struct Options {
     /// Which changed packages get release notes.
     pub notes: notes::Selection,
     pub notes_options: notes::Options,
+    /// Lockfiles larger than this are refused rather than read.
+    pub max_lockfile_bytes: u64,
 }
+
+/// The default `--max-lockfile-size`: far above the largest real lockfiles (tens of MiB).
+pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
 
 pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
@@ -54,7 +59,14 @@ pub fn run(opts: &Options) -> Result<Report> {
         analysed_lockfiles: 0,
     };
     let head_lockfiles = lockfile_entries(&repo, &head)?;
-    diff_lockfiles(&repo, &base, &head, &head_lockfiles, &mut report)?;
+    diff_lockfiles(
+        &repo,
+        &base,
+        &head,
+        &head_lockfiles,
+        opts.max_lockfile_bytes,
+        &mut report,
+    )?;
     if opts.scan && !report.changes.is_empty() {
         let rules = RuleSet::load(true, &opts.rule_dirs);
         for e in &rules.errors {
@@ -176,7 +188,22 @@ struct Read {
     parsed: Option<std::result::Result<Lockfile, ParseError>>,
 }
 
-fn read(repo: &Repo, snapshot: &Snapshot, entry: &FileEntry) -> Result<Read> {
+/// Reads a lockfile, unless it is over the size limit: then it is not read at all, and
+/// stands as a parse error that says so.
+fn read(repo: &Repo, snapshot: &Snapshot, entry: &FileEntry, limit: u64) -> Result<Read> {
+    let size = repo.entry_size(snapshot, entry)?;
+    if size > limit {
+        const MIB: f64 = 1024.0 * 1024.0;
+        return Ok(Read {
+            entry: entry.clone(),
+            bytes: Vec::new(),
+            parsed: Some(Err(ParseError::new(format!(
+                "the file is {:.1} MiB, over the limit of {:.0} MiB for a lockfile (raise it with --max-lockfile-size)",
+                size as f64 / MIB,
+                limit as f64 / MIB
+            )))),
+        });
+    }
     Ok(Read {
         entry: entry.clone(),
         bytes: repo.read_entry(snapshot, entry)?,
@@ -189,6 +216,7 @@ fn diff_lockfiles(
     base: &Snapshot,
     head: &Snapshot,
     head_entries: &[FileEntry],
+    limit: u64,
     report: &mut Report,
 ) -> Result<()> {
     let base_entries = lockfile_entries(repo, base)?;
@@ -202,8 +230,9 @@ fn diff_lockfiles(
             if b.blob.is_some() && b.blob == h.blob {
                 continue;
             }
-            let (rb, rh) = (read(repo, base, b)?, read(repo, head, h)?);
-            if rb.bytes != rh.bytes {
+            let (rb, rh) = (read(repo, base, b, limit)?, read(repo, head, h, limit)?);
+            // Refused (too large) at either side: report it, whatever the bytes.
+            if rb.bytes != rh.bytes || rb.parsed.is_some() || rh.parsed.is_some() {
                 pairs.push((Some(rb), Some(rh)));
             }
         }
@@ -213,14 +242,14 @@ fn diff_lockfiles(
         .iter()
         .filter(|b| !head_paths.contains(b.path.as_str()))
     {
-        gone.push(read(repo, base, b)?);
+        gone.push(read(repo, base, b, limit)?);
     }
     let mut new: Vec<Read> = Vec::new();
     for h in head_entries
         .iter()
         .filter(|h| !base_paths.contains(h.path.as_str()))
     {
-        new.push(read(repo, head, h)?);
+        new.push(read(repo, head, h, limit)?);
     }
 
     // Parse everything that differs, in parallel: this is where large lockfiles cost.
@@ -231,10 +260,12 @@ fn diff_lockfiles(
         .chain(gone.iter_mut())
         .chain(new.iter_mut())
         .collect::<Vec<&mut Read>>();
-    all.into_par_iter().for_each(|r| {
-        let format = Format::detect(file_name(&r.entry.path)).expect("listed as a lockfile");
-        r.parsed = Some(format.parse(&r.bytes));
-    });
+    all.into_par_iter()
+        .filter(|r| r.parsed.is_none())
+        .for_each(|r| {
+            let format = Format::detect(file_name(&r.entry.path)).expect("listed as a lockfile");
+            r.parsed = Some(format.parse(&r.bytes));
+        });
 
     for (b, h) in pairs.iter_mut() {
         if let Some(b) = b {

@@ -28,6 +28,9 @@ pub struct RevisionArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Refuse lockfiles larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = check::DEFAULT_MAX_LOCKFILE_MIB)]
+    max_lockfile_size: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -137,6 +140,7 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs
         rule_dirs,
         github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
         scan: notes.is_some(),
+        max_lockfile_bytes: rev.max_lockfile_size.saturating_mul(1024 * 1024),
         notes: notes.map_or(notes::Selection::None, NotesArgs::selection),
         notes_options: notes.map(NotesArgs::options).unwrap_or_default(),
     }

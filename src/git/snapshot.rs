@@ -133,6 +133,28 @@ impl Repo {
         }
     }
 
+    /// The size of a listed file in bytes, without reading it.
+    pub fn entry_size(&self, snapshot: &Snapshot, entry: &FileEntry) -> Result<u64, GitError> {
+        let err = |message: String| GitError::Read {
+            path: entry.path.clone(),
+            rev: snapshot.label(),
+            message,
+        };
+        match (entry.blob, snapshot) {
+            (Some(blob), _) => {
+                let odb = self.raw().odb().map_err(|e| err(e.message().to_string()))?;
+                let (size, _) = odb
+                    .read_header(blob)
+                    .map_err(|e| err(e.message().to_string()))?;
+                Ok(size as u64)
+            }
+            (None, Snapshot::WorkTree(root)) => std::fs::metadata(root.join(&entry.path))
+                .map(|m| m.len())
+                .map_err(|e| err(e.to_string())),
+            (None, Snapshot::Commit(_)) => Ok(self.read_entry(snapshot, entry)?.len() as u64),
+        }
+    }
+
     /// Reads a listed file.
     pub fn read_entry(&self, snapshot: &Snapshot, entry: &FileEntry) -> Result<Vec<u8>, GitError> {
         match (entry.blob, snapshot) {

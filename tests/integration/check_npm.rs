@@ -387,3 +387,27 @@ rule:
     );
     assert_eq!(report["findings"][0]["package"], "path-to-regexp");
 }
+
+#[test]
+fn lockfiles_over_the_size_limit_are_refused_clearly() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    let base = repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    let head = repo.commit("5");
+    let (code, report) =
+        repo.check_json(&["--base", &base, "--head", &head, "--max-lockfile-size", "0"]);
+    assert_eq!(code, 2, "nothing else to analyse: {report:#}");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "both revisions refused: {report:#}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("package-lock.json") && message.contains("over the limit of 0 MiB"),
+        "{message}"
+    );
+    assert!(message.contains("--max-lockfile-size"), "{message}");
+    let (code, report) =
+        repo.check_json(&["--base", &base, "--head", &head, "--max-lockfile-size", "1"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}
