@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bumpcheck_fuzz::run(bumpcheck::lockfile::Format::GradleLockfile, data));
