@@ -40,9 +40,12 @@ pub struct Request {
     pub name: String,
     pub from: Option<String>,
     pub to: String,
-    /// The folder whose `node_modules` may hold the new version (the lockfile's folder
-    /// in the work tree).
+    /// The folder whose `node_modules` (or `.venv`) may hold the new version (the
+    /// lockfile's folder in the work tree).
     pub install_dir: Option<PathBuf>,
+    /// Where the lockfile says the package comes from: a Cargo.lock `source`
+    /// (`registry+URL`, `sparse+URL`) or a Python package index URL.
+    pub source: Option<String>,
 }
 
 /// The notes of one package, as the JSON report carries them.
