@@ -10,6 +10,7 @@ mod formats_yarn;
 mod git_sides;
 mod http_server;
 mod notes;
+mod notes_cargo_pypi;
 mod parity;
 mod rules_cmd;
 mod support;
