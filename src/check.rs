@@ -1,6 +1,7 @@
 //! `check`, end to end: lockfiles at two revisions -> changes -> fired rules -> findings.
 
 use crate::diff::{self, Change};
+use crate::ecosystem::Ecosystem;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
 use crate::lockfile::includes::{self, join};
@@ -77,7 +78,10 @@ pub fn run(opts: &Options) -> Result<Report> {
             });
         }
         let fired = scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
-        let requests = notes_requests(&report.changes, &fired, opts.notes, &head);
+        // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
+        // go here once that file is read.
+        let always = BTreeSet::new();
+        let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
         let mut notes_opts = opts.notes_options.clone();
         notes_opts.project_dir = notes_opts
             .project_dir
@@ -87,11 +91,13 @@ pub fn run(opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
-/// The changed packages whose release notes are wanted: direct dependencies and packages
-/// a rule fired for (or every change, with `all`), at most once each.
+/// The changed packages whose release notes are wanted: direct dependencies, packages
+/// a rule fired for and packages named in `always` (or every change, with `all`), at
+/// most once each.
 fn notes_requests(
     changes: &[Change],
     fired_changes: &BTreeSet<usize>,
+    always: &BTreeSet<(Ecosystem, String)>,
     selection: notes::Selection,
     head: &Snapshot,
 ) -> Vec<notes::Request> {
@@ -101,7 +107,11 @@ fn notes_requests(
         .enumerate()
         .filter(|(i, c)| match selection {
             notes::Selection::None => false,
-            notes::Selection::Direct => c.direct || fired_changes.contains(i),
+            notes::Selection::Direct => {
+                c.direct
+                    || fired_changes.contains(i)
+                    || always.contains(&(c.ecosystem, c.name.clone()))
+            }
             notes::Selection::All => true,
         })
         .filter_map(|(_, c)| {
@@ -116,6 +126,7 @@ fn notes_requests(
                         Snapshot::WorkTree(root) => Some(root.join(dir_of(&c.lockfile))),
                         Snapshot::Commit(_) => None,
                     },
+                    source: c.source.clone(),
                 })
         })
         .collect()

@@ -24,6 +24,10 @@ pub struct Change {
     pub from_all: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub to_all: Vec<String>,
+    /// Where the lockfile says the new version comes from (see `Package::source`), for
+    /// fetching its release notes; not part of the report.
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 /// What the diff needs to know about one side.
@@ -55,6 +59,12 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
             _ => version::classify(ecosystem, &a[0], &b[0]),
         };
         let several = a.len() > 1 || b.len() > 1;
+        let source = to.as_ref().and_then(|t| {
+            head.packages
+                .iter()
+                .find(|p| p.name == name && p.version == *t)
+                .and_then(|p| p.source.clone())
+        });
         out.push(Change {
             ecosystem,
             name: name.to_string(),
@@ -65,6 +75,7 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
             lockfile: lockfile.to_string(),
             from_all: if several { a.clone() } else { Vec::new() },
             to_all: if several { b.clone() } else { Vec::new() },
+            source,
         });
     }
     out
@@ -94,6 +105,7 @@ mod tests {
             .map(|(n, v)| Package {
                 name: n.to_string(),
                 version: v.to_string(),
+                source: None,
             })
             .collect()
     }

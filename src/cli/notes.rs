@@ -48,6 +48,7 @@ pub fn run(args: NotesCmdArgs) -> anyhow::Result<i32> {
         from: (!from.is_empty()).then(|| from.to_string()),
         to: to.to_string(),
         install_dir: std::env::current_dir().ok(),
+        source: None,
     };
     let (mut found, _) = notes::collect(vec![request], &opts);
     let n = found.pop().expect("one request, one answer");

@@ -66,6 +66,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         out.packages.push(Package {
             name: name.to_string(),
             version: version.to_string(),
+            source: None,
         });
     }
     let mut direct = BTreeSet::new();

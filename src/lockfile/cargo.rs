@@ -45,6 +45,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             out.packages.push(Package {
                 name: p.name,
                 version: p.version,
+                source: p.source,
             });
         } else {
             // `name`, `name version` or `name version (source)`: the name comes first.
@@ -123,6 +124,11 @@ checksum = "00"
         let l = parse(lock).unwrap();
         assert_eq!(names(&l), ["log@0.4.22", "serde@1.0.200"]);
         assert_eq!(l.recorded_direct, ["log", "serde"]);
+        assert_eq!(
+            l.packages[1].source.as_deref(),
+            Some("registry+https://registry.example.invalid/index"),
+            "the source is kept for release notes"
+        );
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         out.packages.push(Package {
             name: entry.name.to_lowercase(),
             version,
+            source: None,
         });
     }
     Ok(out)

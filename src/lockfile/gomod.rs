@@ -124,10 +124,12 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             }) => Some(Package {
                 name: new.clone(),
                 version: v.clone(),
+                source: None,
             }),
             None => Some(Package {
                 name: path.clone(),
                 version,
+                source: None,
             }),
         };
         if !indirect {

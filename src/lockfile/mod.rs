@@ -32,6 +32,10 @@ pub struct Package {
     /// The real package name (an alias is resolved to the package it points to).
     pub name: String,
     pub version: String,
+    /// Where the lockfile says the package came from, when it says so: a Cargo.lock
+    /// `source` (`registry+URL`, `sparse+URL`) or a Python package index URL. Release
+    /// notes are fetched from there when the user's configuration names no other.
+    pub source: Option<String>,
 }
 
 /// What a parser returns: the packages, and where the project's own manifests are.
@@ -82,7 +86,11 @@ impl Lockfile {
         Lockfile {
             packages: packages
                 .into_iter()
-                .map(|(name, version)| Package { name, version })
+                .map(|(name, version)| Package {
+                    name,
+                    version,
+                    source: None,
+                })
                 .collect(),
             recorded_direct: recorded_direct.into_iter().collect(),
             ..Lockfile::default()

@@ -97,7 +97,11 @@ fn read_packages(packages: BTreeMap<String, Entry>, out: &mut Lockfile) {
             continue;
         };
         let name = entry.name.unwrap_or_else(|| installed_name.to_string());
-        out.packages.push(Package { name, version });
+        out.packages.push(Package {
+            name,
+            version,
+            source: None,
+        });
     }
     out.recorded_direct = direct.into_iter().collect();
 }
@@ -127,12 +131,14 @@ fn v1_package(key: &str, version: &str) -> Option<Package> {
             return Some(Package {
                 name: spec[..at].to_string(),
                 version: spec[at + 1..].to_string(),
+                source: None,
             });
         }
     }
     Some(Package {
         name: key.to_string(),
         version: version.to_string(),
+        source: None,
     })
 }
 

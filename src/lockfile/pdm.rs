@@ -42,6 +42,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         out.push_unique(Package {
             name: pep508::normalize(name),
             version,
+            source: None,
         });
     }
     Ok(out)

@@ -11,6 +11,14 @@ use std::collections::BTreeMap;
 struct Entry {
     version: Option<String>,
     path: Option<String>,
+    /// The name of the `_meta.sources` entry the package comes from.
+    index: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Source {
+    name: Option<String>,
+    url: String,
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
@@ -20,6 +28,12 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             "not a Pipfile.lock: no `_meta` or `default`",
         ));
     }
+    // The package indexes, by name; the first one is where unnamed packages come from.
+    let sources: Vec<Source> = raw
+        .get("_meta")
+        .and_then(|m| m.get("sources"))
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default();
     let mut out = Lockfile::default();
     for (category, entries) in raw {
         if category == "_meta" {
@@ -34,9 +48,14 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             let Some(version) = entry.version else {
                 continue;
             };
+            let source = match &entry.index {
+                Some(index) => sources.iter().find(|s| s.name.as_ref() == Some(index)),
+                None => sources.first(),
+            };
             out.push_unique(Package {
                 name: pep508::normalize(&name),
                 version: version.trim_start_matches('=').trim().to_string(),
+                source: source.map(|s| s.url.clone()),
             });
         }
     }
@@ -68,6 +87,29 @@ mod tests {
         assert_eq!(
             got,
             [("flask", "3.0.3"), ("jinja2", "3.1.4"), ("pytest", "8.2.0")]
+        );
+    }
+
+    #[test]
+    fn packages_name_their_index() {
+        let lock = br#"{
+    "_meta": {"sources": [
+        {"name": "main", "url": "https://one.example.invalid/simple"},
+        {"name": "private", "url": "https://two.example.invalid/simple"}
+    ]},
+    "default": {
+        "a": {"version": "==1.0"},
+        "b": {"version": "==2.0", "index": "private"}
+    }
+}"#;
+        let l = parse(lock).unwrap();
+        let sources: Vec<Option<&str>> = l.packages.iter().map(|p| p.source.as_deref()).collect();
+        assert_eq!(
+            sources,
+            [
+                Some("https://one.example.invalid/simple"),
+                Some("https://two.example.invalid/simple")
+            ]
         );
     }
 

@@ -101,7 +101,11 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         let name = entry.name.or_else(|| parsed.map(|(n, _)| n.to_string()));
         let version = entry.version.or_else(|| parsed.map(|(_, v)| v.to_string()));
         match (name, version) {
-            (Some(name), Some(version)) => out.packages.push(Package { name, version }),
+            (Some(name), Some(version)) => out.packages.push(Package {
+                name,
+                version,
+                source: None,
+            }),
             _ => {
                 return Err(ParseError::new(format!(
                     "`packages` key `{key}` names no package and version"

@@ -40,9 +40,14 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                     out.workspace_dirs.push(url);
                 }
             }
-            _ => out.packages.push(Package {
+            source => out.packages.push(Package {
                 name: pep508::normalize(&p.name),
                 version: p.version,
+                // A `legacy` source is a package index (PEP 503); no source is the
+                // default index.
+                source: source
+                    .filter(|s| s.kind.as_deref() == Some("legacy"))
+                    .and_then(|s| s.url),
             }),
         }
     }

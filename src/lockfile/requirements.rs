@@ -218,6 +218,7 @@ fn read_pin(
         Some(v) if !v.contains('*') => Ok(Some(Package {
             name,
             version: v.to_string(),
+            source: None,
         })),
         _ => Ok(None),
     }

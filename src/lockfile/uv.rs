@@ -62,6 +62,11 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             out.packages.push(Package {
                 name: pep508::normalize(&p.name),
                 version,
+                source: p
+                    .source
+                    .get("registry")
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_string),
             });
         }
     }

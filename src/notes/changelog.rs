@@ -40,9 +40,17 @@ pub fn sections(text: &str, package: &str) -> Vec<Section> {
     let mut levels: Vec<usize> = headings.iter().map(|h| h.level).collect();
     levels.sort_unstable();
     levels.dedup();
+    // Levels with two or more versioned headings. The version level is the level of the
+    // newest release among them; releases on a shallower such level count too, as in
+    // changelogs whose style changed over the years (conventional-changelog wrote
+    // `# [5.0.0]` before `## [9.0.0]`). Deeper ones stay inside their parent's section.
+    let levels: Vec<usize> = levels.into_iter().filter(|&l| versioned(l) >= 2).collect();
+    let newest = headings
+        .iter()
+        .find(|h| levels.contains(&h.level) && version_in(&h.text, package).is_some());
     // A changelog with a single release still has one section: its first versioned heading.
-    let (level, most) = match levels.into_iter().find(|&l| versioned(l) >= 2) {
-        Some(l) => (l, usize::MAX),
+    let (level, most) = match newest {
+        Some(h) => (h.level, usize::MAX),
         None => match headings
             .iter()
             .find(|h| version_in(&h.text, package).is_some())
@@ -51,14 +59,18 @@ pub fn sections(text: &str, package: &str) -> Vec<Section> {
             None => return Vec::new(),
         },
     };
+    let is_release = |h: &Heading| {
+        (h.level == level || (h.level < level && levels.contains(&h.level)))
+            && version_in(&h.text, package).is_some()
+    };
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
-        let Some(v) = version_in(&h.text, package).filter(|_| h.level == level) else {
+        let Some(v) = version_in(&h.text, package).filter(|_| is_release(h)) else {
             continue;
         };
         let end = headings[i + 1..]
             .iter()
-            .find(|n| n.level <= level)
+            .find(|n| n.level <= h.level || is_release(n))
             .map_or(lines.len(), |n| n.line);
         out.push(Section {
             version: v,
@@ -352,6 +364,16 @@ mod tests {
             ["3.0.0", "2.0.0"]
         );
         assert!(s[0].body.contains("drop node 16") && s[0].body.contains("2.1.0"));
+
+        // Newer releases at level 2 under older ones at level 1: both are releases.
+        let styles = "# Changelog\n\n## [9.0.0](x) (2020)\n\n### Bug Fixes\n\n* a\n\n### [8.0.1](x) (2020)\n\n* patch\n\n## [8.0.0](x) (2020)\n\n* b\n\n# [5.0.0](x) (2019)\n\n### Features\n\n* c\n\n# [4.0.0](x) (2018)\n\n* d\n";
+        let s = sections(styles, "x");
+        assert_eq!(
+            s.iter().map(|s| s.version.as_str()).collect::<Vec<_>>(),
+            ["9.0.0", "8.0.0", "5.0.0", "4.0.0"]
+        );
+        assert!(s[0].body.contains("8.0.1"), "a deeper release stays inside");
+        assert_eq!(s[2].body, "### Features\n\n* c");
     }
 
     #[test]

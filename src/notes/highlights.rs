@@ -132,14 +132,21 @@ fn heading_text(line: &str, next: Option<&str>) -> Option<String> {
     None
 }
 
-/// Code spans in backticks, in order, without repeats.
+/// Code spans in backticks (Markdown) or double backticks (reStructuredText), in order,
+/// without repeats. reStructuredText roles (`:issue:`5230``) are references, not code.
 pub fn apis(text: &str) -> Vec<String> {
+    let text = text.replace("``", "`");
+    let parts: Vec<&str> = text.split('`').collect();
     let mut out: Vec<String> = Vec::new();
-    let mut parts = text.split('`');
-    parts.next();
-    while let (Some(code), Some(_)) = (parts.next(), parts.next().or(Some(""))) {
-        let code = code.trim();
-        if !code.is_empty() && code.len() <= 80 && !out.iter().any(|c| c == code) {
+    for i in (1..parts.len()).step_by(2) {
+        let before = parts[i - 1];
+        let role = before.ends_with(':')
+            && before
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| w.len() > 2 && w.starts_with(':'));
+        let code = parts[i].trim();
+        if !role && !code.is_empty() && code.len() <= 80 && !out.iter().any(|c| c == code) {
             out.push(code.to_string());
         }
     }
@@ -260,6 +267,11 @@ mod tests {
                 "Breaking: feat!: drop callbacks []",
                 "Breaking: options are now required []",
             ]
+        );
+        let rst = "-   Deprecate the ``__version__`` attribute. Use\n    ``importlib.metadata.version(\"flask\")``, instead. :issue:`5230`";
+        assert_eq!(
+            summary(rst),
+            ["Deprecation: Deprecate the ``__version__`` attribute. Use ``importlib.metadata.version(\"flask\")``, instead. :issue:`5230` [\"__version__\", \"importlib.metadata.version(\\\"flask\\\")\"]"]
         );
         let sec = "- Bump qs to fix CVE-2022-24999\n- Update docs";
         assert_eq!(summary(sec), ["Security: Bump qs to fix CVE-2022-24999 []"]);

@@ -7,18 +7,22 @@
 //! failed and why.
 
 pub mod cache;
+pub mod cargo_config;
 pub mod changelog;
 pub mod config;
 pub mod highlights;
 pub mod http;
+pub mod pip_config;
 pub mod sanitize;
 mod sources;
 
 use crate::ecosystem::Ecosystem;
+use cargo_config::CargoConfig;
 use changelog::Section;
 use config::{GithubConfig, NpmConfig};
 use highlights::Highlight;
 use http::{Http, HttpConfig};
+use pip_config::PipConfig;
 use serde::Serialize;
 use sources::Repository;
 use std::path::PathBuf;
@@ -40,9 +44,12 @@ pub struct Request {
     pub name: String,
     pub from: Option<String>,
     pub to: String,
-    /// The folder whose `node_modules` may hold the new version (the lockfile's folder
-    /// in the work tree).
+    /// The folder whose `node_modules` (or `.venv`) may hold the new version (the
+    /// lockfile's folder in the work tree).
     pub install_dir: Option<PathBuf>,
+    /// Where the lockfile says the package comes from: a Cargo.lock `source`
+    /// (`registry+URL`, `sparse+URL`) or a Python package index URL.
+    pub source: Option<String>,
 }
 
 /// The notes of one package, as the JSON report carries them.
@@ -77,7 +84,7 @@ pub struct Options {
     pub offline: bool,
     pub http: HttpConfig,
     pub cache_dir: Option<PathBuf>,
-    /// Where the project's `.npmrc` is.
+    /// Where the project's `.npmrc` and `.cargo/config.toml` are.
     pub project_dir: Option<PathBuf>,
     /// Show a progress bar on stderr when fetching takes a while.
     pub progress: bool,
@@ -104,6 +111,9 @@ pub fn collect(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNotes>, St
 struct Shared {
     http: Http,
     npm: NpmConfig,
+    cargo: CargoConfig,
+    cargo_indexes: sources::cargo::IndexConfigs,
+    pip: PipConfig,
     github: GithubConfig,
     offline: bool,
 }
@@ -114,10 +124,28 @@ async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNo
         .clone()
         .or_else(cache::Cache::default_dir)
         .map(|d| cache::Cache::new(&d));
+    // Each ecosystem's configuration is read only when one of its packages is asked
+    // for; offline too, since the configured registry names the cache entries.
+    let wants = |e: Ecosystem| requests.iter().any(|r| r.ecosystem == e);
+    let project_dir = opts.project_dir.as_deref();
     let shared = Arc::new(Shared {
         http: Http::new(opts.http.clone(), cache),
-        // Offline too: the configured registry names the cache entries.
-        npm: NpmConfig::discover(opts.project_dir.as_deref()),
+        npm: if wants(Ecosystem::Npm) {
+            NpmConfig::discover(project_dir)
+        } else {
+            NpmConfig::default()
+        },
+        cargo: if wants(Ecosystem::Cargo) {
+            CargoConfig::discover(project_dir)
+        } else {
+            CargoConfig::default()
+        },
+        cargo_indexes: sources::cargo::IndexConfigs::default(),
+        pip: if wants(Ecosystem::Pypi) {
+            PipConfig::discover()
+        } else {
+            PipConfig::default()
+        },
         github: GithubConfig::from_env(),
         offline: opts.offline,
     });
@@ -175,6 +203,95 @@ fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// How each ecosystem's registry is named in the report, and what its artifact is called.
+fn registry_label(ecosystem: Ecosystem) -> Option<(&'static str, &'static str)> {
+    match ecosystem {
+        Ecosystem::Npm => Some(("npm registry", "tarball")),
+        Ecosystem::Cargo => Some(("cargo registry", ".crate")),
+        Ecosystem::Pypi => Some(("package index", "sdist")),
+        _ => None,
+    }
+}
+
+/// The package installed locally at the new version, if any.
+fn installed(shared: &Shared, req: &Request) -> Option<sources::local::Installed> {
+    match req.ecosystem {
+        Ecosystem::Npm => sources::local::npm(req.install_dir.as_deref()?, &req.name, &req.to),
+        Ecosystem::Cargo => {
+            sources::local::cargo(shared.cargo.home.as_deref()?, &req.name, &req.to)
+        }
+        Ecosystem::Pypi => {
+            let beside = req
+                .install_dir
+                .iter()
+                .flat_map(|d| [d.join(".venv"), d.join("venv")]);
+            beside
+                .chain(shared.pip.virtual_env.clone())
+                .find_map(|venv| sources::local::pypi(&venv, &req.name, &req.to))
+        }
+        _ => None,
+    }
+}
+
+/// The cache keys under which the registry's artifact may already have been read.
+fn published_keys(shared: &Shared, req: &Request) -> Vec<String> {
+    match req.ecosystem {
+        Ecosystem::Npm => shared
+            .npm
+            .registry_for(&req.name)
+            .map(|r| sources::npm::cache_key(&r, &req.name, &req.to))
+            .into_iter()
+            .collect(),
+        Ecosystem::Cargo => shared
+            .cargo
+            .index_for(req.source.as_deref())
+            .map(|i| sources::cargo::cache_key(&i.url, &req.name, &req.to))
+            .into_iter()
+            .collect(),
+        Ecosystem::Pypi => shared
+            .pip
+            .indexes(req.source.as_deref())
+            .iter()
+            .map(|i| sources::pypi::cache_key(i, &req.name, &req.to))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The registry's artifact of the new version, read (or from the cache).
+async fn published(shared: &Shared, req: &Request) -> Result<sources::Published, String> {
+    match req.ecosystem {
+        Ecosystem::Npm => {
+            sources::npm::published(&shared.http, &shared.npm, &req.name, &req.to).await
+        }
+        Ecosystem::Cargo => {
+            let index = shared.cargo.index_for(req.source.as_deref())?;
+            let (http, github, configs) = (&shared.http, &shared.github, &shared.cargo_indexes);
+            sources::cargo::published(http, github, configs, &index, &req.name, &req.to).await
+        }
+        Ecosystem::Pypi => {
+            let indexes = shared.pip.indexes(req.source.as_deref());
+            if indexes.is_empty() {
+                return Err("no Python package index is configured (set PIP_INDEX_URL, \
+                            `index-url` in pip.conf or UV_DEFAULT_INDEX; the lockfile records none)"
+                    .into());
+            }
+            // The first index that has the version.
+            let mut errors = Vec::new();
+            for index in &indexes {
+                match sources::pypi::published(&shared.http, index, &req.name, &req.to).await {
+                    Ok(p) => return Ok(p),
+                    Err(e) => errors.push(e),
+                }
+            }
+            Err(errors.join("; "))
+        }
+        other => Err(format!(
+            "release notes for {other} packages are not supported yet"
+        )),
+    }
+}
+
 async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
     let mut notes = PackageNotes {
         ecosystem: req.ecosystem,
@@ -186,13 +303,13 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
         versions: Vec::new(),
         error: None,
     };
-    if req.ecosystem != Ecosystem::Npm {
+    let Some((label, artifact)) = registry_label(req.ecosystem) else {
         notes.error = Some(format!(
             "release notes for {} packages are not supported yet",
             req.ecosystem
         ));
         return notes;
-    }
+    };
     let mut failures: Vec<String> = Vec::new();
     let mut repository: Option<Repository> = None;
     let slice = |text: &str| {
@@ -205,70 +322,56 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
     };
 
     // 1. Installed locally.
-    if let Some(installed) = req
-        .install_dir
-        .as_deref()
-        .and_then(|d| sources::local::npm(d, &req.name, &req.to))
-    {
+    if let Some(installed) = installed(shared, &req) {
         repository = installed.repository.clone();
-        if let Some((file, text)) = &installed.changelog {
+        for (file, text) in &installed.changelogs {
             let sections = slice(text);
             if !sections.is_empty() {
-                return finish(
-                    notes,
-                    "node_modules",
-                    format!("{}/{file}", installed.path),
-                    sections,
-                );
+                let url = format!("{}/{file}", installed.path);
+                return finish(notes, installed.source, url, sections);
             }
-            failures.push(format!("node_modules: {file} has no section in the range"));
+        }
+        if let Some((file, _)) = installed.changelogs.first() {
+            failures.push(format!(
+                "{}: {file} has no section in the range",
+                installed.source
+            ));
         }
     }
-    // 2. The registry's published tarball (cached for good once read).
+    // 2. The registry's published artifact (cached for good once read).
     if shared.offline {
-        let key_hint = "offline: only installed packages and the cache are read";
-        if let Some(reg) = shared.npm.registry_for(&req.name) {
-            let key = format!("npm-published/{reg}/{}@{}", req.name, req.to);
-            if let Some(p) = shared
-                .http
-                .cache()
-                .and_then(|c| c.get(&key))
-                .and_then(|e| serde_json::from_str::<sources::npm::Published>(&e.body).ok())
-            {
-                if let Some((_, text)) = &p.changelog {
-                    let sections = slice(text);
-                    if !sections.is_empty() {
-                        return finish(notes, "npm registry (cached)", p.tarball, sections);
-                    }
+        for key in published_keys(shared, &req) {
+            let hit = sources::cached(shared.http.cache(), &key);
+            if let Some((_, text)) = hit.as_ref().and_then(|p| p.changelog.as_ref()) {
+                let sections = slice(text);
+                if !sections.is_empty() {
+                    let url = sources::redact(&hit.map(|p| p.tarball).unwrap_or_default());
+                    return finish(notes, &format!("{label} (cached)"), url, sections);
                 }
             }
         }
-        failures.push(key_hint.to_string());
+        failures.push("offline: only installed packages and the cache are read".to_string());
         notes.error = Some(failures.join("; "));
         return notes;
     }
-    match sources::npm::published(&shared.http, &shared.npm, &req.name, &req.to).await {
+    match published(shared, &req).await {
         Ok(p) => {
             repository = repository.or(p.repository.clone());
             match &p.changelog {
                 Some((file, text)) => {
                     let sections = slice(text);
                     if !sections.is_empty() {
-                        return finish(
-                            notes,
-                            "npm registry",
-                            format!("{}#{file}", p.tarball),
-                            sections,
-                        );
+                        let url = format!("{}#{file}", sources::redact(&p.tarball));
+                        return finish(notes, label, url, sections);
                     }
                     failures.push(format!(
-                        "npm registry: {file} in the tarball has no section in the range"
+                        "{label}: {file} in the {artifact} has no section in the range"
                     ));
                 }
-                None => failures.push("npm registry: the tarball has no changelog file".into()),
+                None => failures.push(format!("{label}: the {artifact} has no changelog file")),
             }
         }
-        Err(e) => failures.push(format!("npm registry: {e}")),
+        Err(e) => failures.push(format!("{label}: {e}")),
     }
     // 3. GitHub releases, then the repository's changelog file.
     match repository {

@@ -71,6 +71,7 @@ mod tests {
             lockfile: "package-lock.json".into(),
             from_all: vec![],
             to_all: vec![],
+            source: None,
         }
     }
 

@@ -10,20 +10,7 @@ const HISTORY: &str = "unreleased\n==========\n\n* wip\n\n5.1.0 / 2025-03-31\n==
 
 /// A package tarball as npm publishes it: `package/` holding the given files.
 fn tarball(files: &[(&str, &str)]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
-        Vec::new(),
-        flate2::Compression::default(),
-    ));
-    for (name, text) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(text.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        builder
-            .append_data(&mut header, format!("package/{name}"), text.as_bytes())
-            .unwrap();
-    }
-    builder.into_inner().unwrap().finish().unwrap()
+    crate::http_server::targz("package", files)
 }
 
 fn packument(server: &Server, name: &str, version: &str, repository: &str) -> String {
@@ -74,7 +61,7 @@ fn upgraded_repo() -> TestRepo {
     repo
 }
 
-fn check_online(repo: &TestRepo, server: &Server, extra_env: &[(&str, &str)]) -> Value {
+pub fn check_online(repo: &TestRepo, server: &Server, extra_env: &[(&str, &str)]) -> Value {
     let mut cmd = repo.bumpcheck(&[
         "check",
         "--base",
@@ -409,7 +396,7 @@ fn installed_package_is_read_first_and_untrusted_text_is_cleaned() {
 }
 
 /// `bumpcheck notes ARGS --format json` in `dir`, online against `server`.
-fn notes_json(
+pub fn notes_json(
     dir: &std::path::Path,
     server: &Server,
     args: &[&str],

@@ -150,7 +150,27 @@ pub fn isolate(cmd: &mut assert_cmd::Command, cache: &Path) {
         .env("BUMPCHECK_CACHE_DIR", cache)
         .env("NPM_CONFIG_USERCONFIG", cache.join("no-npmrc"))
         .env("npm_config_registry", "http://127.0.0.1:9/")
-        .env("GITHUB_API_URL", "http://127.0.0.1:9");
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        // No cargo registry cache or configuration, no pip or uv index, no virtualenv.
+        .env("CARGO_HOME", cache.join("no-cargo-home"))
+        .env(
+            "PIP_CONFIG_FILE",
+            if cfg!(windows) { "nul" } else { "/dev/null" },
+        )
+        .env_remove("VIRTUAL_ENV");
+    for var in [
+        "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL",
+        "UV_DEFAULT_INDEX",
+        "UV_INDEX_URL",
+        "UV_INDEX",
+        "UV_EXTRA_INDEX_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (var, _) in std::env::vars().filter(|(k, _)| k.starts_with("CARGO_REGISTRIES_")) {
+        cmd.env_remove(var);
+    }
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {

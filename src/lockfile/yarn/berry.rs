@@ -135,7 +135,11 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     Ok(Lockfile {
         packages: packages
             .into_iter()
-            .map(|(name, version)| Package { name, version })
+            .map(|(name, version)| Package {
+                name,
+                version,
+                source: None,
+            })
             .collect(),
         workspace_dirs,
         recorded_direct: direct.into_iter().collect(),

@@ -102,7 +102,11 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     Ok(Lockfile {
         packages: packages
             .into_iter()
-            .map(|(name, version)| Package { name, version })
+            .map(|(name, version)| Package {
+                name,
+                version,
+                source: None,
+            })
             .collect(),
         workspace_dirs: Vec::new(),
         recorded_direct: direct.into_iter().collect(),

@@ -128,6 +128,17 @@ pub async fn changelog_file(
     } else {
         format!("{dir}/{file}")
     };
+    let text = raw_file(http, config, repo, &path).await?;
+    Ok((path, text))
+}
+
+/// A file of the repository at its default branch, through the contents API.
+pub async fn raw_file(
+    http: &Http,
+    config: &GithubConfig,
+    repo: &Repository,
+    path: &str,
+) -> Result<String, String> {
     let url = format!(
         "{}/repos/{}/{}/contents/{path}",
         config.api_url, repo.owner, repo.name
@@ -140,7 +151,7 @@ pub async fn changelog_file(
         )
         .await
         .map_err(|e| e.to_string())?;
-    Ok((path, String::from_utf8_lossy(&raw.body).into_owned()))
+    Ok(String::from_utf8_lossy(&raw.body).into_owned())
 }
 
 /// The web page of the releases, for the report.

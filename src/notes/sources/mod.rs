@@ -1,9 +1,103 @@
 //! Where release notes come from, cheapest first: the package installed locally, the
 //! registry's published artifact, then GitHub (releases, then the changelog file).
 
+pub mod cargo;
 pub mod github;
 pub mod local;
 pub mod npm;
+pub mod pypi;
+
+use crate::notes::cache::{Cache, Entry};
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+
+/// What a published version's artifact (npm tarball, .crate, sdist) tells. Cached for
+/// good: a published version never changes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Published {
+    /// (file name, text)
+    pub changelog: Option<(String, String)>,
+    pub repository: Option<Repository>,
+    /// Where the artifact was downloaded from.
+    pub tarball: String,
+}
+
+/// What a published version yielded, from the cache.
+pub fn cached(cache: Option<&Cache>, key: &str) -> Option<Published> {
+    serde_json::from_str(&cache?.get(key)?.body).ok()
+}
+
+/// Keeps what a published version yielded, for good.
+pub fn remember(cache: Option<&Cache>, key: &str, published: &Published) {
+    if let Some(cache) = cache {
+        cache.put(
+            key,
+            &Entry {
+                etag: None,
+                body: serde_json::to_string(published).unwrap_or_default(),
+            },
+        );
+    }
+}
+
+/// An `Authorization` header, when there is a credential.
+pub fn authorization(value: Option<String>) -> Vec<(&'static str, String)> {
+    value.map(|v| ("Authorization", v)).into_iter().collect()
+}
+
+/// The largest file read from an artifact: beyond it, a changelog is not notes.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The files of a `.tar.gz` package whose path below the top folder (`History.md` for
+/// `package/History.md`, whatever the top folder is called) `want` picks, read in memory
+/// and never extracted.
+pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Vec<(String, String)>, String> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(gz));
+    let mut out = Vec::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("not a tarball: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("broken tarball: {e}"))?;
+        let path = entry
+            .path()
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .into_owned();
+        let mut parts = path.trim_start_matches("./").splitn(2, '/');
+        let (Some(_), Some(file)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if entry.size() > MAX_FILE_BYTES || !want(file) {
+            continue;
+        }
+        let mut text = String::new();
+        if entry.read_to_string(&mut text).is_ok() {
+            out.push((file.to_string(), text));
+        }
+    }
+    Ok(out)
+}
+
+/// The best changelog among (file name, text) pairs.
+pub fn best_changelog(files: &[(String, String)]) -> Option<(String, String)> {
+    let best = pick_changelog(files.iter().map(|(n, _)| n.as_str()))?;
+    files.iter().find(|(n, _)| n == best).cloned()
+}
+
+/// A URL fit for a report: any `user:password@` is left out.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..end].rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://{host}{}", &rest[end..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    }
+}
 
 /// Whether a file name is a changelog: CHANGELOG, HISTORY, CHANGES, NEWS or RELEASES,
 /// bare or with .md/.markdown/.rst/.txt, in any case.
@@ -106,5 +200,18 @@ mod tests {
         assert_eq!(Repository::parse("github:a/b", None).unwrap().name, "b");
         assert_eq!(Repository::parse("a/b", None).unwrap().owner, "a");
         assert!(Repository::parse("not a url", None).is_none());
+    }
+
+    #[test]
+    fn credentials_are_left_out_of_urls() {
+        assert_eq!(
+            redact("https://user:pa@ss@index.example.invalid/simple/x/?a=b@c"),
+            "https://index.example.invalid/simple/x/?a=b@c"
+        );
+        assert_eq!(
+            redact("https://index.example.invalid/a@b"),
+            "https://index.example.invalid/a@b"
+        );
+        assert_eq!(redact("not a url"), "not a url");
     }
 }
