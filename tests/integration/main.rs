@@ -9,5 +9,6 @@ mod git_sides;
 mod http_server;
 mod notes;
 mod parity;
+mod reports;
 mod rules_cmd;
 mod support;
