@@ -186,13 +186,48 @@ fn summary(report: &Report) -> String {
     )
 }
 
+/// The changes with findings and the direct ones in the table; the other transitive
+/// changes in a second, collapsed table (unless there is nothing else to show). At most
+/// `rows` rows in all.
 fn table(out: &mut String, report: &Report, rows: usize) {
     let has_findings = |i: usize| report.findings.iter().any(|f| f.change == i);
     let mut order: Vec<usize> = (0..report.changes.len()).collect();
     order.sort_by_key(|&i| (!has_findings(i), !report.changes[i].direct));
+    order.truncate(rows);
+    let prominent = order
+        .iter()
+        .take_while(|&&i| has_findings(i) || report.changes[i].direct)
+        .count();
+    let (main, folded) = if prominent == 0 {
+        (&order[..], &order[..0])
+    } else {
+        order.split_at(prominent)
+    };
+    rows_of(out, report, main);
+    if !folded.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details>\n<summary>{} more transitive change{}</summary>\n",
+            folded.len(),
+            plural(folded.len())
+        );
+        rows_of(out, report, folded);
+        out.push_str("\n</details>\n");
+    }
+    let rest = report.changes.len() - order.len();
+    if rest > 0 {
+        let _ = writeln!(
+            out,
+            "\n_… and {rest} more change{} (all of them: `bumpcheck diff`)._",
+            plural(rest)
+        );
+    }
+}
+
+fn rows_of(out: &mut String, report: &Report, rows: &[usize]) {
     out.push_str("| package | from | to | kind | dependency | lockfile |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- |\n");
-    for &i in order.iter().take(rows) {
+    for &i in rows {
         let c = &report.changes[i];
         let kind = c.kind.as_str();
         let kind = if matches!(
@@ -211,14 +246,6 @@ fn table(out: &mut String, report: &Report, rows: usize) {
             cell(c.to.as_deref().unwrap_or("")),
             if c.direct { "direct" } else { "transitive" },
             code(&c.lockfile)
-        );
-    }
-    let rest = report.changes.len() - rows.min(report.changes.len());
-    if rest > 0 {
-        let _ = writeln!(
-            out,
-            "\n_… and {rest} more change{} (all of them: `bumpcheck diff`)._",
-            plural(rest)
         );
     }
 }

@@ -55,16 +55,17 @@ fn package(out: &mut String, n: &PackageNotes, bodies: bool) {
                 .map(move |b| (v.version.as_str(), b.as_str()))
         })
         .collect();
+    // Markdown does not render inside <summary>: HTML, escaped.
     let from = n
         .from
         .as_deref()
-        .map(|f| format!("{} → ", code(f)))
+        .map(|f| format!("<code>{}</code> → ", html(f)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "\n<details>\n<summary><b>{}</b> {from}{}: {} version{}, {} breaking change{}</summary>\n",
-        one_line(&n.name),
-        code(&n.to),
+        "\n<details>\n<summary><b>{}</b> {from}<code>{}</code>: {} version{}, {} breaking change{}</summary>\n",
+        html(&n.name),
+        html(&n.to),
         n.versions.len(),
         plural(n.versions.len()),
         breaking.len(),
@@ -107,4 +108,21 @@ fn package(out: &mut String, n: &PackageNotes, bodies: bool) {
         _ => {}
     }
     out.push_str("\n</details>\n");
+}
+
+/// Text for an HTML element: escaped, on one line, with control characters dropped.
+fn html(text: &str) -> String {
+    crate::notes::sanitize::for_terminal(text)
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\n' | '\t' => " ".to_string(),
+            // A mention in a summary would notify like anywhere else.
+            '@' => "@\u{200d}".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }

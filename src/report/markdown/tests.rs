@@ -63,7 +63,7 @@ fn comment_has_marker_summary_table_findings_and_notes() {
         md.contains("  ```suggestion\n    a.params.id;\n  ```\n"),
         "{md}"
     );
-    assert!(md.contains("<details>\n<summary><b>express</b> `4.21.2` → `5.1.0`: 1 version, 1 breaking change</summary>"), "{md}");
+    assert!(md.contains("<details>\n<summary><b>express</b> <code>4.21.2</code> → <code>5.1.0</code>: 1 version, 1 breaking change</summary>"), "{md}");
     let breaking = md.find("**Breaking changes**").unwrap();
     assert!(
         breaking < md.find("##### 5.0.0").unwrap(),
