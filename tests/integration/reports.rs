@@ -2,6 +2,9 @@
 //! SARIF 2.1.0 schema), workflow-command annotations, the Markdown comment, the job
 //! summary, and the sticky PR comment posted to a real HTTP server on 127.0.0.1.
 
+mod action;
+mod runner;
+
 use crate::http_server::{Reply, Server};
 use crate::support::{testdata, TestRepo};
 use serde_json::{json, Value};
