@@ -434,3 +434,14 @@ fn action_metadata_keeps_expressions_out_of_scripts() {
         ["changed-packages", "comment-id", "findings", "report-json"]
     );
 }
+
+#[test]
+fn the_readme_shows_the_example_workflow_that_ci_lints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(root.join("examples/github-workflow.yml")).unwrap();
+    assert!(
+        readme.contains(&format!("```yaml\n{example}```\n")),
+        "README's \"Use in GitHub Actions\" workflow differs from examples/github-workflow.yml"
+    );
+}
