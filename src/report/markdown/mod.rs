@@ -130,7 +130,8 @@ fn render_plan(
         }
     }
     let mut cut = Vec::new();
-    if !plan.note_bodies && full.notes > 0 {
+    let bodies = report.notes.iter().any(|n| !n.versions.is_empty());
+    if !plan.note_bodies && bodies && plan.notes > 0 {
         cut.push("release notes shortened to their breaking changes".to_string());
     }
     if plan.notes < full.notes {

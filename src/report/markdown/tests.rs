@@ -120,20 +120,40 @@ fn trims_notes_first_then_findings_and_says_so() {
         },
     );
     assert!(length(&untrimmed) > COMMENT_LIMIT);
-    let md = render(&r, &MarkdownOptions::default());
-    assert!(length(&md) <= COMMENT_LIMIT, "{}", length(&md));
+    let at = |limit: usize| {
+        let md = render(
+            &r,
+            &MarkdownOptions {
+                limit,
+                ..Default::default()
+            },
+        );
+        assert!(length(&md) <= limit, "{} > {limit}", length(&md));
+        md
+    };
+    let md = at(COMMENT_LIMIT);
+    assert!(md.contains("findings left out"), "{md}");
+
+    // Just under the full length: only the note bodies go.
+    let shortened = at(length(&untrimmed) - 1);
+    assert!(shortened.contains("Trimmed to fit GitHub's 65,536-character comment limit: release notes shortened to their breaking changes. The whole report"), "{shortened}");
+    assert!(!shortened.contains("##### 5.0.0") && shortened.contains("**Breaking changes**"));
+
+    // Room for the findings and a few notes: whole notes go, no finding does.
+    let mut no_notes = r.clone();
+    no_notes.notes.clear();
+    let findings_only = length(&render(
+        &no_notes,
+        &MarkdownOptions {
+            limit: usize::MAX,
+            ..Default::default()
+        },
+    ));
+    let some_notes = at(findings_only + 1_500);
     assert!(
-        md.contains("release notes shortened to their breaking changes"),
-        "{md}"
+        some_notes.contains("packages left out") && !some_notes.contains("findings left out"),
+        "{some_notes}"
     );
-    assert!(
-        !md.contains("##### 5.0.0"),
-        "bodies go before anything else"
-    );
-    // Findings are only cut once every note is gone.
-    if md.contains("findings left out") || md.contains("finding left out") {
-        assert!(md.contains("release notes of 30 packages left out"), "{md}");
-    }
 
     // With a smaller limit, findings go too, with a note.
     let small = render(
