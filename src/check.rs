@@ -8,7 +8,7 @@ use crate::lockfile::includes::{self, join};
 use crate::lockfile::{is_dependency_dir, Format, Lockfile, ParseError};
 use crate::manifest;
 use crate::notes;
-use crate::report::{Finding, Report, ReportError, Revision, Tool};
+use crate::report::{Finding, Report, ReportError, Revision, RuleInfo, Tool};
 use crate::rules::{language_of, RuleSet};
 use crate::scan::{files, matcher};
 use rayon::prelude::*;
@@ -57,6 +57,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         findings: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
+        rules: Vec::new(),
         analysed_lockfiles: 0,
     };
     let head_lockfiles = lockfile_entries(&repo, &head)?;
@@ -643,6 +644,20 @@ fn scan(
         })
         .collect();
     let fired_changes: BTreeSet<usize> = fired.iter().map(|&(_, ci)| ci).collect();
+    let fired_rules: BTreeSet<usize> = fired.iter().map(|&(ri, _)| ri).collect();
+    report.rules = fired_rules
+        .into_iter()
+        .map(|ri| {
+            let r = &rules.rules[ri];
+            RuleInfo {
+                id: r.id.clone(),
+                severity: r.severity,
+                message: r.message.clone(),
+                note: r.note.clone(),
+                url: r.url.clone(),
+            }
+        })
+        .collect();
     if fired.is_empty() {
         return Ok(fired_changes);
     }
@@ -749,6 +764,7 @@ fn match_file(
                 fix: rule.fix.clone(),
                 change: ci,
                 note: rule.note.clone(),
+                suggestion: m.suggestion,
             }
         })
         .collect())

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod ecosystem;
 pub mod error;
 pub mod git;
+pub mod github;
 pub mod lockfile;
 pub mod manifest;
 pub mod notes;

@@ -3,7 +3,7 @@
 use super::{emit, Color};
 use crate::check::{self, HeadMode, Options};
 use crate::notes;
-use crate::report::{json, text};
+use crate::report::{github, json, markdown, sarif, text};
 use crate::rules::Severity;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -37,6 +37,12 @@ pub struct RevisionArgs {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// The PR comment.
+    Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -115,6 +121,8 @@ pub struct CheckArgs {
     rules: Vec<PathBuf>,
     #[command(flatten)]
     notes: NotesArgs,
+    #[command(flatten)]
+    github: super::github::GithubArgs,
 }
 
 #[derive(Args)]
@@ -150,7 +158,9 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
     let opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
     let report = check::run(&opts).context("bumpcheck check failed")?;
     write(&report, args.format, &args.rev, color, true)?;
-    Ok(report.exit_code(args.fail_on.level()))
+    let code = report.exit_code(args.fail_on.level());
+    super::github::after_check(&report, &args.github)?;
+    Ok(code)
 }
 
 pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
@@ -170,6 +180,9 @@ fn write(
 ) -> anyhow::Result<()> {
     let rendered = match format {
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report, &super::github::markdown_options(report)),
         Format::Text => text::render(
             report,
             text::TextOptions {

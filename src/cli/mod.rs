@@ -2,6 +2,7 @@
 //! part of bumpcheck that prints.
 
 mod check;
+mod github;
 mod notes;
 mod packages;
 mod rules;

@@ -144,6 +144,32 @@ impl Http {
         headers: &[(&str, String)],
         caching: Caching,
     ) -> Result<Fetched, HttpError> {
+        self.request(reqwest::Method::GET, url, headers, None, caching)
+            .await
+    }
+
+    /// Sends `body` (JSON) with `method` (POST, PATCH...). A request that is not
+    /// idempotent is retried only when it cannot have reached the server (no connection)
+    /// or was refused by a rate limit, so a retry never makes a second comment.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<Fetched, HttpError> {
+        self.request(method, url, headers, Some(body), Caching::No)
+            .await
+    }
+
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+        caching: Caching,
+    ) -> Result<Fetched, HttpError> {
         let cached = match (caching, &self.cache) {
             (Caching::Revalidate, Some(c)) => c.get(url),
             _ => None,
@@ -151,7 +177,9 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.once(url, headers, cached.as_ref()).await;
+            let outcome = self
+                .once(&method, url, headers, body.as_deref(), cached.as_ref())
+                .await;
             let retry_in = match outcome {
                 Ok(Once::Done(fetched, etag)) => {
                     if let (Caching::Revalidate, Some(c), Some(etag)) = (caching, &self.cache, etag)
@@ -181,8 +209,9 @@ impl Http {
                     wait
                 }
                 Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Retryable(message)) => {
-                    if attempt > self.config.retries {
+                Err(Failure::Retryable(message, sent)) => {
+                    let unsafe_to_repeat = sent && !method.is_idempotent();
+                    if attempt > self.config.retries || unsafe_to_repeat {
                         return Err(HttpError::Transport {
                             url: url.to_string(),
                             message,
@@ -205,8 +234,10 @@ impl Http {
 
     async fn once(
         &self,
+        method: &reqwest::Method,
         url: &str,
         headers: &[(&str, String)],
+        body: Option<&[u8]>,
         cached: Option<&Entry>,
     ) -> Result<Once, Failure> {
         let _permit = self
@@ -215,9 +246,14 @@ impl Http {
             .await
             .expect("the semaphore is never closed");
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut req = self.client.get(url);
+        let mut req = self.client.request(method.clone(), url);
         for (k, v) in headers {
             req = req.header(*k, v);
+        }
+        if let Some(body) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(body.to_vec());
         }
         if let Some(etag) = cached.and_then(|c| c.etag.as_ref()) {
             req = req.header("If-None-Match", etag);
@@ -225,7 +261,7 @@ impl Http {
         let resp = req
             .send()
             .await
-            .map_err(|e| Failure::Retryable(describe(&e)))?;
+            .map_err(|e| Failure::Retryable(describe(&e), !e.is_connect()))?;
         let status = resp.status().as_u16();
         let header = |name: &str| {
             resp.headers()
@@ -248,13 +284,13 @@ impl Http {
             )));
         }
         if status >= 500 {
-            return Err(Failure::Retryable(format!("HTTP {status}")));
+            return Err(Failure::Retryable(format!("HTTP {status}"), true));
         }
         let etag = header("etag");
         let body = resp
             .bytes()
             .await
-            .map_err(|e| Failure::Retryable(format!("reading the body: {}", describe(&e))))?;
+            .map_err(|e| Failure::Retryable(format!("reading the body: {}", describe(&e)), true))?;
         if !(200..300).contains(&status) {
             let detail = String::from_utf8_lossy(&body);
             let detail = detail.trim();
@@ -286,7 +322,8 @@ enum Once {
 }
 
 enum Failure {
-    Retryable(String),
+    /// A failure worth retrying; `true` when the request may have reached the server.
+    Retryable(String, bool),
     Final(HttpError),
 }
 

@@ -1,8 +1,14 @@
 //! The report: what `check` found, as one serialisable value (the JSON contract of
 //! DESIGN.md), rendered by one module per output format.
 
+pub mod github;
 pub mod json;
+mod links;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
+
+pub use links::Links;
 
 use crate::diff::Change;
 use crate::rules::Severity;
@@ -21,6 +27,10 @@ pub struct Report {
     /// Release notes of the selected changed packages.
     pub notes: Vec<crate::notes::PackageNotes>,
     pub errors: Vec<ReportError>,
+    /// The rules whose trigger fired, whether or not they matched (not serialised: the
+    /// SARIF report lists them as the tool's rules).
+    #[serde(skip)]
+    pub rules: Vec<RuleInfo>,
     /// How many changed lockfiles were read at both revisions (not serialised: it decides
     /// whether errors left nothing analysed).
     #[serde(skip)]
@@ -71,6 +81,20 @@ pub struct Finding {
     /// The rule's explanatory note, for the terminal report.
     #[serde(skip)]
     pub note: Option<String>,
+    /// The lines `line..=end_line` with the rule's fix applied, when the rule has one.
+    #[serde(skip)]
+    pub suggestion: Option<String>,
+}
+
+/// A rule as the reports describe it.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    /// The message template (`$REQ.param()` ...).
+    pub message: String,
+    pub note: Option<String>,
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -82,6 +106,21 @@ pub struct ReportError {
 }
 
 impl Report {
+    /// The findings counted per severity, most severe first: `["1 error", "2 warnings"]`.
+    pub fn findings_by_severity(&self) -> Vec<String> {
+        let count = |sev: Severity| self.findings.iter().filter(|f| f.severity == sev).count();
+        [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Info,
+            Severity::Hint,
+        ]
+        .into_iter()
+        .filter(|&sev| count(sev) > 0)
+        .map(|sev| format!("{} {}{}", count(sev), sev, plural(count(sev))))
+        .collect()
+    }
+
     /// The exit status `check` should end with: 1 when a finding is at or above
     /// `fail_on`, 2 when errors left nothing analysed, else 0.
     pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
@@ -93,6 +132,85 @@ impl Report {
             2
         } else {
             0
+        }
+    }
+}
+
+/// The English plural ending for a count.
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ecosystem::Ecosystem;
+    use crate::version::ChangeKind;
+
+    /// A one-line finding of `rule` at `path:line`, columns `column..end_column`.
+    pub fn finding(
+        rule: &str,
+        path: &str,
+        line: usize,
+        snippet: &str,
+        column: usize,
+        end_column: usize,
+    ) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Error,
+            message: format!("{rule} matched"),
+            path: path.into(),
+            line,
+            column,
+            end_line: line,
+            end_column,
+            snippet: snippet.into(),
+            package: "express".into(),
+            from: Some("4.21.2".into()),
+            to: Some("5.1.0".into()),
+            references: vec!["https://docs.example.invalid/migrate".into()],
+            fix: None,
+            change: 0,
+            note: Some("Read the migration guide.".into()),
+            suggestion: None,
+        }
+    }
+
+    /// A report of an express 4 -> 5 upgrade with the given findings.
+    pub fn report(findings: Vec<Finding>) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            base: Revision {
+                rev: "main".into(),
+                commit: Some("1111111111111111111111111111111111111111".into()),
+            },
+            head: Revision {
+                rev: "HEAD".into(),
+                commit: Some("2222222222222222222222222222222222222222".into()),
+            },
+            changes: vec![Change {
+                ecosystem: Ecosystem::Npm,
+                name: "express".into(),
+                from: Some("4.21.2".into()),
+                to: Some("5.1.0".into()),
+                kind: ChangeKind::Major,
+                direct: true,
+                lockfile: "package-lock.json".into(),
+                from_all: Vec::new(),
+                to_all: Vec::new(),
+                source: None,
+            }],
+            findings,
+            notes: Vec::new(),
+            errors: Vec::new(),
+            rules: Vec::new(),
+            analysed_lockfiles: 1,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The terminal report: changes grouped by lockfile, and under each package change the
 //! findings it causes, each with its source line, message, note and reference.
 
-use super::{Finding, Report};
+use super::{plural, Finding, Report};
 use crate::diff::Change;
 use crate::rules::Severity;
 use std::fmt::Write;
@@ -326,17 +326,7 @@ fn summary(report: &Report, findings: bool) -> String {
         plural(report.changes.len())
     );
     if findings {
-        let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
-        let parts: Vec<String> = [
-            Severity::Error,
-            Severity::Warning,
-            Severity::Info,
-            Severity::Hint,
-        ]
-        .into_iter()
-        .filter(|&sev| count(sev) > 0)
-        .map(|sev| format!("{} {}{}", count(sev), sev, plural(count(sev))))
-        .collect();
+        let parts = report.findings_by_severity();
         let n = report.findings.len();
         s.push_str(&format!(", {n} finding{}", plural(n)));
         if !parts.is_empty() {
@@ -348,14 +338,6 @@ fn summary(report: &Report, findings: bool) -> String {
         s.push_str(&format!(", {n} error{} reading the repository", plural(n)));
     }
     s
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 #[cfg(test)]

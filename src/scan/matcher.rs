@@ -17,6 +17,8 @@ pub struct Match {
     pub message: String,
     /// The source lines the match spans (at most a few).
     pub snippet: String,
+    /// The whole lines the match spans, with the rule's fix applied, when it has one.
+    pub suggestion: Option<String>,
 }
 
 /// Lines of context kept in a snippet, at most.
@@ -56,9 +58,36 @@ pub fn match_source(
                 end_column: end.column(&m) + 1,
                 message: config.get_message(&m),
                 snippet,
+                suggestion: config.fixer.first().and_then(|fixer| {
+                    let edit = m.make_edit(&config.matcher, fixer);
+                    let inserted = String::from_utf8(edit.inserted_text).ok()?;
+                    fixed_lines(
+                        source,
+                        edit.position,
+                        edit.position + edit.deleted_length,
+                        &inserted,
+                    )
+                }),
             });
         }
     }
     out.sort_by_key(|m| (m.line, m.column, m.rule));
     out
+}
+
+/// The whole lines holding bytes `start..end` of `source`, with that range replaced.
+fn fixed_lines(source: &str, start: usize, end: usize, inserted: &str) -> Option<String> {
+    if start > end || end > source.len() || !source.is_char_boundary(start) {
+        return None;
+    }
+    if !source.is_char_boundary(end) {
+        return None;
+    }
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
+    let mut out = String::with_capacity(line_end - line_start + inserted.len());
+    out.push_str(&source[line_start..start]);
+    out.push_str(inserted);
+    out.push_str(source[end..line_end].trim_end_matches('\r'));
+    Some(out)
 }

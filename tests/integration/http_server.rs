@@ -69,8 +69,10 @@ impl Reply {
 
 #[derive(Clone, Debug)]
 pub struct Request {
+    pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -110,7 +112,9 @@ impl Server {
         }
     }
 
-    /// Serves `replies` in turn at `path` (with its query); the last one repeats.
+    /// Serves `replies` in turn at `path` (with its query); the last one repeats. A path
+    /// may start with a method (`POST /x`) to answer only that method; a route without
+    /// one answers any method the method-specific routes do not.
     pub fn route(&self, path: &str, replies: Vec<Reply>) {
         self.routes
             .lock()
@@ -137,7 +141,9 @@ fn serve(stream: TcpStream, routes: &Routes, requests: &Arc<Mutex<Vec<Request>>>
     if reader.read_line(&mut line).is_err() {
         return;
     }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut words = line.split_whitespace();
+    let method = words.next().unwrap_or("GET").to_string();
+    let path = words.next().unwrap_or("/").to_string();
     let mut headers = Vec::new();
     loop {
         let mut h = String::new();
@@ -148,13 +154,30 @@ fn serve(stream: TcpStream, routes: &Routes, requests: &Arc<Mutex<Vec<Request>>>
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
+    let length = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+        return;
+    }
+    let keyed = format!("{method} {path}");
     requests.lock().unwrap().push(Request {
+        method,
         path: path.clone(),
         headers,
+        body,
     });
     let reply = {
         let mut routes = routes.lock().unwrap();
-        match routes.get_mut(&path) {
+        let key = if routes.contains_key(&keyed) {
+            keyed
+        } else {
+            path
+        };
+        match routes.get_mut(&key) {
             Some(q) if q.len() > 1 => q.pop_front().unwrap(),
             Some(q) => q.front().cloned().unwrap(),
             None => Reply::status(404),

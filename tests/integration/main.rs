@@ -13,5 +13,6 @@ mod http_server;
 mod notes;
 mod notes_cargo_pypi;
 mod parity;
+mod reports;
 mod rules_cmd;
 mod support;

@@ -6,10 +6,10 @@ use crate::support::TestRepo;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-const HISTORY: &str = "unreleased\n==========\n\n* wip\n\n5.1.0 / 2025-03-31\n==================\n\n* Add support for `Uint8Array` in `res.send()`\n* deps: body-parser@^2.2.0\n\n5.0.0 / 2024-09-10\n==================\n\n* remove:\n  - `res.sendfile` - use `res.sendFile` instead\n  - `app.del` - use `app.delete` instead\n* breaking:\n  * `res.status()` accepts only integers\n* Security: bump path-to-regexp for CVE-2024-45296\n\n5.0.0-beta.1 / 2022-02-14\n=========================\n\n* beta\n\n4.21.2 / 2024-11-06\n===================\n\n* deps: path-to-regexp@0.1.12\n";
+pub const HISTORY: &str = "unreleased\n==========\n\n* wip\n\n5.1.0 / 2025-03-31\n==================\n\n* Add support for `Uint8Array` in `res.send()`\n* deps: body-parser@^2.2.0\n\n5.0.0 / 2024-09-10\n==================\n\n* remove:\n  - `res.sendfile` - use `res.sendFile` instead\n  - `app.del` - use `app.delete` instead\n* breaking:\n  * `res.status()` accepts only integers\n* Security: bump path-to-regexp for CVE-2024-45296\n\n5.0.0-beta.1 / 2022-02-14\n=========================\n\n* beta\n\n4.21.2 / 2024-11-06\n===================\n\n* deps: path-to-regexp@0.1.12\n";
 
 /// A package tarball as npm publishes it: `package/` holding the given files.
-fn tarball(files: &[(&str, &str)]) -> Vec<u8> {
+pub fn tarball(files: &[(&str, &str)]) -> Vec<u8> {
     crate::http_server::targz("package", files)
 }
 
@@ -37,7 +37,7 @@ fn express_packument(server: &Server) -> String {
     )
 }
 
-fn serve_express(server: &Server, history: &str) {
+pub fn serve_express(server: &Server, history: &str) {
     server.route("/express", vec![Reply::ok(express_packument(server))]);
     server.route(
         "/express/-/express-5.1.0.tgz",

@@ -35,18 +35,7 @@ impl TestRepo {
     }
 
     pub fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        git_in(self.path(), args)
     }
 
     pub fn write(&self, rel: &str, content: &str) {
@@ -171,6 +160,22 @@ pub fn isolate(cmd: &mut assert_cmd::Command, cache: &Path) {
     for (var, _) in std::env::vars().filter(|(k, _)| k.starts_with("CARGO_REGISTRIES_")) {
         cmd.env_remove(var);
     }
+}
+
+/// `git ARGS` in `dir`, which must succeed; its output, trimmed.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {
