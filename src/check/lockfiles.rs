@@ -1,0 +1,264 @@
+//! Reading the lockfiles of both revisions, pairing them (moved ones too) and diffing them.
+
+use super::direct::direct_names;
+use super::{describe, file_name, lockfile_entries};
+use crate::diff;
+use crate::error::Result;
+use crate::git::{FileEntry, Repo, Snapshot};
+use crate::lockfile::includes;
+use crate::lockfile::{Format, Lockfile, ParseError};
+use crate::report::{Report, ReportError};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// One lockfile read at one revision.
+pub(super) struct Read {
+    pub(super) entry: FileEntry,
+    pub(super) bytes: Vec<u8>,
+    pub(super) parsed: Option<std::result::Result<Lockfile, ParseError>>,
+}
+
+/// Reads a lockfile, unless it is over the size limit: then it is not read at all, and
+/// stands as a parse error that says so.
+fn read(repo: &Repo, snapshot: &Snapshot, entry: &FileEntry, limit: u64) -> Result<Read> {
+    let size = repo.entry_size(snapshot, entry)?;
+    if size > limit {
+        const MIB: f64 = 1024.0 * 1024.0;
+        return Ok(Read {
+            entry: entry.clone(),
+            bytes: Vec::new(),
+            parsed: Some(Err(ParseError::new(format!(
+                "the file is {:.1} MiB, over the limit of {:.0} MiB for a lockfile (raise it with --max-lockfile-size)",
+                size as f64 / MIB,
+                limit as f64 / MIB
+            )))),
+        });
+    }
+    Ok(Read {
+        entry: entry.clone(),
+        bytes: repo.read_entry(snapshot, entry)?,
+        parsed: None,
+    })
+}
+
+pub(super) fn diff_lockfiles(
+    repo: &Repo,
+    base: &Snapshot,
+    head: &Snapshot,
+    head_entries: &[FileEntry],
+    limit: u64,
+    report: &mut Report,
+) -> Result<()> {
+    let base_entries = lockfile_entries(repo, base)?;
+    let head_paths: HashSet<&str> = head_entries.iter().map(|e| e.path.as_str()).collect();
+    let base_paths: HashSet<&str> = base_entries.iter().map(|e| e.path.as_str()).collect();
+
+    // Same path at both revisions: compare the bytes before parsing anything.
+    let mut pairs: Vec<(Option<Read>, Option<Read>)> = Vec::new();
+    for b in &base_entries {
+        if let Some(h) = head_entries.iter().find(|h| h.path == b.path) {
+            if b.blob.is_some() && b.blob == h.blob {
+                continue;
+            }
+            let (rb, rh) = (read(repo, base, b, limit)?, read(repo, head, h, limit)?);
+            // Refused (too large) at either side: report it, whatever the bytes.
+            if rb.bytes != rh.bytes || rb.parsed.is_some() || rh.parsed.is_some() {
+                pairs.push((Some(rb), Some(rh)));
+            }
+        }
+    }
+    let mut gone: Vec<Read> = Vec::new();
+    for b in base_entries
+        .iter()
+        .filter(|b| !head_paths.contains(b.path.as_str()))
+    {
+        gone.push(read(repo, base, b, limit)?);
+    }
+    let mut new: Vec<Read> = Vec::new();
+    for h in head_entries
+        .iter()
+        .filter(|h| !base_paths.contains(h.path.as_str()))
+    {
+        new.push(read(repo, head, h, limit)?);
+    }
+
+    // Parse everything that differs, in parallel: this is where large lockfiles cost.
+    let all = pairs
+        .iter_mut()
+        .flat_map(|(a, b)| [a.as_mut(), b.as_mut()])
+        .flatten()
+        .chain(gone.iter_mut())
+        .chain(new.iter_mut())
+        .collect::<Vec<&mut Read>>();
+    all.into_par_iter()
+        .filter(|r| r.parsed.is_none())
+        .for_each(|r| {
+            let format = Format::detect(file_name(&r.entry.path)).expect("listed as a lockfile");
+            r.parsed = Some(format.parse(&r.bytes));
+        });
+
+    for (b, h) in pairs.iter_mut() {
+        if let Some(b) = b {
+            read_includes(repo, base, b, report);
+        }
+        if let Some(h) = h {
+            read_includes(repo, head, h, report);
+        }
+    }
+    for g in gone.iter_mut() {
+        read_includes(repo, base, g, report);
+    }
+    for n in new.iter_mut() {
+        read_includes(repo, head, n, report);
+    }
+    pair_moved(&mut gone, &mut new, &mut pairs);
+    pairs.extend(gone.into_iter().map(|g| (Some(g), None)));
+    pairs.extend(new.into_iter().map(|n| (None, Some(n))));
+    pairs.sort_by(|a, b| pair_path(a).cmp(pair_path(b)));
+
+    for (b, h) in pairs {
+        let mut failed = false;
+        for (side, snapshot) in [(&b, base), (&h, head)] {
+            if let Some(Read {
+                entry,
+                parsed: Some(Err(e)),
+                ..
+            }) = side
+            {
+                failed = true;
+                report.errors.push(ReportError {
+                    path: entry.path.clone(),
+                    rev: snapshot.commit().map(|c| c.to_string()),
+                    message: format!("cannot read {} at {}: {e}", entry.path, describe(snapshot)),
+                });
+            }
+        }
+        if failed {
+            continue;
+        }
+        let lockfile_path = pair_path(&(b.as_ref(), h.as_ref())).to_string();
+        let format = Format::detect(file_name(&lockfile_path)).expect("listed as a lockfile");
+        let empty = Lockfile::default();
+        let base_lock = b.as_ref().and_then(parsed).unwrap_or(&empty);
+        let head_lock = h.as_ref().and_then(parsed).unwrap_or(&empty);
+        let base_direct = direct_names(repo, base, b.as_ref(), base_lock, format, report);
+        let head_direct = direct_names(repo, head, h.as_ref(), head_lock, format, report);
+        report.analysed_lockfiles += 1;
+        report.changes.extend(diff::diff(
+            format.ecosystem(),
+            &lockfile_path,
+            diff::Side {
+                packages: &base_lock.packages,
+                direct: &base_direct,
+            },
+            diff::Side {
+                packages: &head_lock.packages,
+                direct: &head_direct,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision.
+fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut Report) {
+    let Some(Ok(lock)) = read.parsed.as_mut() else {
+        return;
+    };
+    if lock.includes.is_empty() {
+        return;
+    }
+    let format = Format::detect(file_name(&read.entry.path)).expect("listed as a lockfile");
+    let problems = includes::resolve(lock, format, &read.entry.path, |p| {
+        repo.read_path(snapshot, p)
+    });
+    for (path, message) in problems {
+        report.errors.push(ReportError {
+            path: read.entry.path.clone(),
+            rev: snapshot.commit().map(|c| c.to_string()),
+            message: format!(
+                "{}: cannot read its include {path} at {}: {message}",
+                read.entry.path,
+                describe(snapshot)
+            ),
+        });
+    }
+}
+
+fn parsed(r: &Read) -> Option<&Lockfile> {
+    r.parsed.as_ref().and_then(|p| p.as_ref().ok())
+}
+
+fn pair_path<A: std::borrow::Borrow<Read>>(pair: &(Option<A>, Option<A>)) -> &str {
+    match pair {
+        (_, Some(h)) => &h.borrow().entry.path,
+        (Some(b), None) => &b.borrow().entry.path,
+        (None, None) => "",
+    }
+}
+
+/// A lockfile that left one path and appeared at another is the same project's lockfile
+/// moved: pair them when they pin mostly the same package names, so the report shows what
+/// really changed instead of everything removed and added.
+fn pair_moved(
+    gone: &mut Vec<Read>,
+    new: &mut Vec<Read>,
+    pairs: &mut Vec<(Option<Read>, Option<Read>)>,
+) {
+    // Names, not versions: a lockfile moved in the same commit as an upgrade still pairs.
+    fn key_set(r: &Read) -> Option<BTreeSet<&str>> {
+        parsed(r).map(|l| l.packages.iter().map(|p| p.name.as_str()).collect())
+    }
+    let mut candidates = Vec::new();
+    for (gi, g) in gone.iter().enumerate() {
+        for (ni, n) in new.iter().enumerate() {
+            if Format::detect(file_name(&g.entry.path)) != Format::detect(file_name(&n.entry.path))
+            {
+                continue;
+            }
+            let score = if g.bytes == n.bytes {
+                1.0
+            } else {
+                match (key_set(g), key_set(n)) {
+                    (Some(a), Some(b)) if !a.is_empty() || !b.is_empty() => {
+                        a.intersection(&b).count() as f64 / a.union(&b).count() as f64
+                    }
+                    _ => 0.0,
+                }
+            };
+            if score >= 0.5 {
+                candidates.push((score, gi, ni));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut used_g, mut used_n) = (BTreeSet::new(), BTreeSet::new());
+    let mut matched = Vec::new();
+    for (_, gi, ni) in candidates {
+        if used_g.insert(gi) && used_n.insert(ni) {
+            matched.push((gi, ni));
+        } else {
+            used_g.remove(&gi);
+            used_n.remove(&ni);
+        }
+    }
+    // Take matched items out, highest index first so the others stay valid.
+    let mut g_taken: BTreeMap<usize, Read> = BTreeMap::new();
+    let mut n_taken: BTreeMap<usize, Read> = BTreeMap::new();
+    let mut gi_sorted: Vec<usize> = matched.iter().map(|m| m.0).collect();
+    let mut ni_sorted: Vec<usize> = matched.iter().map(|m| m.1).collect();
+    gi_sorted.sort_unstable_by(|a, b| b.cmp(a));
+    ni_sorted.sort_unstable_by(|a, b| b.cmp(a));
+    for gi in gi_sorted {
+        g_taken.insert(gi, gone.remove(gi));
+    }
+    for ni in ni_sorted {
+        n_taken.insert(ni, new.remove(ni));
+    }
+    for (gi, ni) in matched {
+        let (g, n) = (g_taken.remove(&gi), n_taken.remove(&ni));
+        if g.as_ref().map(|g| &g.bytes) != n.as_ref().map(|n| &n.bytes) {
+            pairs.push((g, n));
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! `check`, end to end: lockfiles at two revisions -> changes -> fired rules -> findings.
+//! The stages live in their own files: `lockfiles` (read, pair and diff the lockfiles),
+//! `direct` (direct dependencies from manifests), `scan` (fire rules and match sources).
+
+mod direct;
+mod lockfiles;
+mod scan;
+
+use crate::diff::Change;
+use crate::ecosystem::Ecosystem;
+use crate::error::Result;
+use crate::git::{FileEntry, Repo, Snapshot};
+use crate::lockfile::{is_dependency_dir, Format};
+use crate::notes;
+use crate::report::{Report, ReportError, Revision, Tool};
+use crate::rules::RuleSet;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Which side is compared with the base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadMode {
+    /// HEAD, or the work tree when a lockfile has uncommitted changes.
+    Auto,
+    /// Always the work tree.
+    WorkTree,
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub repo: PathBuf,
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub head_mode: HeadMode,
+    pub rule_dirs: Vec<PathBuf>,
+    /// The PR's base branch in GitHub Actions (`GITHUB_BASE_REF`).
+    pub github_base_ref: Option<String>,
+    /// Match rules (false for `diff`, which only lists changes).
+    pub scan: bool,
+    /// Which changed packages get release notes.
+    pub notes: notes::Selection,
+    pub notes_options: notes::Options,
+    /// Lockfiles larger than this are refused rather than read.
+    pub max_lockfile_bytes: u64,
+}
+
+/// The default `--max-lockfile-size`: far above the largest real lockfiles (tens of MiB).
+pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
+
+pub fn run(opts: &Options) -> Result<Report> {
+    let repo = Repo::discover(&opts.repo)?;
+    let (base, head) = sides(&repo, opts)?;
+    let mut report = Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool: Tool::default(),
+        base: revision(&base),
+        head: revision(&head),
+        changes: Vec::new(),
+        findings: Vec::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+        rules: Vec::new(),
+        analysed_lockfiles: 0,
+    };
+    let head_lockfiles = lockfile_entries(&repo, &head)?;
+    lockfiles::diff_lockfiles(
+        &repo,
+        &base,
+        &head,
+        &head_lockfiles,
+        opts.max_lockfile_bytes,
+        &mut report,
+    )?;
+    if opts.scan && !report.changes.is_empty() {
+        let rules = RuleSet::load(true, &opts.rule_dirs);
+        for e in &rules.errors {
+            report.errors.push(ReportError {
+                path: e.path.clone(),
+                rev: None,
+                message: e.to_string(),
+            });
+        }
+        let fired = scan::scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
+        // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
+        // go here once that file is read.
+        let always = BTreeSet::new();
+        let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
+        let mut notes_opts = opts.notes_options.clone();
+        notes_opts.project_dir = notes_opts
+            .project_dir
+            .or_else(|| repo.workdir().map(PathBuf::from));
+        report.notes = notes::collect(requests, &notes_opts).0;
+    }
+    Ok(report)
+}
+
+/// The changed packages whose release notes are wanted: direct dependencies, packages
+/// a rule fired for and packages named in `always` (or every change, with `all`), at
+/// most once each.
+fn notes_requests(
+    changes: &[Change],
+    fired_changes: &BTreeSet<usize>,
+    always: &BTreeSet<(Ecosystem, String)>,
+    selection: notes::Selection,
+    head: &Snapshot,
+) -> Vec<notes::Request> {
+    let mut seen = BTreeSet::new();
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| match selection {
+            notes::Selection::None => false,
+            notes::Selection::Direct => {
+                c.direct
+                    || fired_changes.contains(i)
+                    || always.contains(&(c.ecosystem, c.name.clone()))
+            }
+            notes::Selection::All => true,
+        })
+        .filter_map(|(_, c)| {
+            let to = c.to.clone()?;
+            seen.insert((c.ecosystem, c.name.clone(), c.from.clone(), to.clone()))
+                .then(|| notes::Request {
+                    ecosystem: c.ecosystem,
+                    name: c.name.clone(),
+                    from: c.from.clone(),
+                    to,
+                    install_dir: match head {
+                        Snapshot::WorkTree(root) => Some(root.join(dir_of(&c.lockfile))),
+                        Snapshot::Commit(_) => None,
+                    },
+                    source: c.source.clone(),
+                })
+        })
+        .collect()
+}
+
+fn revision(s: &Snapshot) -> Revision {
+    match s {
+        Snapshot::Commit(r) => Revision {
+            rev: r.rev.clone(),
+            commit: Some(r.commit.to_string()),
+        },
+        Snapshot::WorkTree(_) => Revision {
+            rev: "worktree".into(),
+            commit: None,
+        },
+    }
+}
+
+/// Resolves the two sides, applying the defaults a user expects.
+fn sides(repo: &Repo, opts: &Options) -> Result<(Snapshot, Snapshot)> {
+    let head_rev = opts.head.as_deref().unwrap_or("HEAD");
+    let head_commit = repo.resolve(head_rev)?;
+    let use_work_tree = match opts.head_mode {
+        HeadMode::WorkTree => true,
+        // An explicit --head means that commit; otherwise uncommitted lockfile edits
+        // (`npm install express@5` just ran) mean the work tree.
+        HeadMode::Auto => opts.head.is_none() && has_uncommitted_lockfile(repo)?,
+    };
+    let head = if use_work_tree {
+        let root = repo.workdir().ok_or(crate::git::GitError::Bare)?;
+        Snapshot::WorkTree(root.to_path_buf())
+    } else {
+        Snapshot::Commit(head_commit.clone())
+    };
+    let base = match &opts.base {
+        Some(rev) => repo.resolve(rev)?,
+        None => repo.default_base(&head_commit, opts.github_base_ref.as_deref())?,
+    };
+    Ok((Snapshot::Commit(base), head))
+}
+
+fn has_uncommitted_lockfile(repo: &Repo) -> Result<bool> {
+    Ok(repo.uncommitted_paths()?.iter().any(|p| {
+        let mut parts = p.split('/').collect::<Vec<_>>();
+        let name = parts.pop().unwrap_or_default();
+        Format::detect(name).is_some() && !parts.iter().any(|d| is_dependency_dir(d))
+    }))
+}
+
+fn lockfile_entries(repo: &Repo, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
+    Ok(repo.list_files(
+        snapshot,
+        |_, name| !is_dependency_dir(name),
+        |_, name| Format::detect(name).is_some(),
+    )?)
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn describe(snapshot: &Snapshot) -> String {
+    match snapshot {
+        Snapshot::Commit(r) => {
+            let sha = r.commit.to_string();
+            format!("{} ({})", r.rev, &sha[..12.min(sha.len())])
+        }
+        Snapshot::WorkTree(_) => "the work tree".into(),
+    }
+}
