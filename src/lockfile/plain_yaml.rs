@@ -13,6 +13,7 @@
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -23,7 +24,7 @@ pub fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Option<T> {
     if text.contains(['\r', '\t']) || text.starts_with('\u{feff}') {
         return None;
     }
-    let mut r = Reader { text, pos: 0 };
+    let mut r = Reader::new(text);
     if r.peek()?.indent != 0 {
         return None;
     }
@@ -59,6 +60,10 @@ type Result<T> = std::result::Result<T, Bail>;
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// The last `peek`, for the position it was made at: a line is looked at several times.
+    last: Cell<Option<(usize, Option<Line<'a>>)>>,
+    /// Key lists of finished mappings, cleared, for the next mappings to reuse.
+    spare: Vec<Vec<Cow<'a, str>>>,
 }
 
 /// A line that is neither blank nor a comment.
@@ -70,7 +75,27 @@ struct Line<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            pos: 0,
+            last: Cell::new(None),
+            spare: Vec::new(),
+        }
+    }
+
     fn peek(&self) -> Option<Line<'a>> {
+        if let Some((at, line)) = self.last.get() {
+            if at == self.pos {
+                return line;
+            }
+        }
+        let line = self.scan();
+        self.last.set(Some((self.pos, line)));
+        line
+    }
+
+    fn scan(&self) -> Option<Line<'a>> {
         let mut pos = self.pos;
         let bytes = self.text.as_bytes();
         while pos < bytes.len() {
@@ -243,7 +268,8 @@ impl<'a> Seen<'a> {
             self.keys.push(key);
             return Ok(());
         }
-        let set: HashSet<_, _> = self.keys.drain(..).collect();
+        let mut set = HashSet::with_capacity_and_hasher(self.keys.len() * 4, Default::default());
+        set.extend(self.keys.drain(..));
         self.set.insert(set).insert(key).then_some(()).ok_or(Bail)
     }
 }
@@ -283,11 +309,12 @@ impl<'de> de::Deserializer<'de> for Value<'_, 'de> {
                         indent: line.indent,
                     })
                 } else {
+                    let keys = self.r.spare.pop().unwrap_or_default();
                     visitor.visit_map(BlockMap {
                         r: self.r,
                         indent: line.indent,
                         value: "",
-                        seen: Seen::default(),
+                        seen: Seen { keys, set: None },
                     })
                 }
             }
@@ -352,6 +379,14 @@ struct BlockMap<'r, 'a> {
     seen: Seen<'a>,
 }
 
+impl Drop for BlockMap<'_, '_> {
+    fn drop(&mut self) {
+        let mut keys = std::mem::take(&mut self.seen.keys);
+        keys.clear();
+        self.r.spare.push(keys);
+    }
+}
+
 impl<'de> MapAccess<'de> for BlockMap<'_, 'de> {
     type Error = Bail;
 
@@ -412,7 +447,7 @@ impl<'de> SeqAccess<'de> for BlockSeq<'_, 'de> {
         if self.r.peek().is_some_and(|l| l.indent > self.indent) {
             return Err(Bail);
         }
-        let mut none = Reader { text: "", pos: 0 };
+        let mut none = Reader::new("");
         seed.deserialize(Value {
             r: &mut none,
             parent: Some(0),
@@ -582,14 +617,20 @@ impl<'a> Flow<'a> {
         }
         let bytes = rest.as_bytes();
         let mut end = 0;
-        while end < bytes.len() {
-            match bytes[end] {
-                b',' | b']' | b'}' | b'[' | b'{' => break,
-                b':' if matches!(bytes.get(end + 1), None | Some(b' ' | b',' | b']' | b'}')) => {
-                    break
+        loop {
+            end += bytes[end..]
+                .iter()
+                .position(|b| b",][{}:#".contains(b))
+                .unwrap_or(bytes.len() - end);
+            match bytes.get(end) {
+                Some(b':')
+                    if !matches!(bytes.get(end + 1), None | Some(b' ' | b',' | b']' | b'}')) =>
+                {
+                    end += 1
                 }
-                b'#' if end > 0 && bytes[end - 1] == b' ' => return Err(Bail),
-                _ => end += 1,
+                Some(b'#') if end > 0 && bytes[end - 1] == b' ' => return Err(Bail),
+                Some(b'#') => end += 1,
+                _ => break,
             }
         }
         let text = rest[..end].trim_end_matches(' ');
