@@ -156,8 +156,8 @@ def gen_npm(pkgs, rng, min_bytes):
     size = len(json.dumps(packages, indent=2))
     round_ = 0
     while size < min_bytes:
-        for p in olds:
-            parent = pkgs[(hash(p.name) + round_ * 7919) % len(pkgs)]
+        for i, p in enumerate(olds):
+            parent = pkgs[(i * 7919 + round_ * 104729) % len(pkgs)]
             key = f"node_modules/{parent.name}/node_modules/{p.name}"
             if key not in packages:
                 e = entry(p, p.versions[1])
