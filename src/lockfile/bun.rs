@@ -29,7 +29,32 @@ struct RawLock {
     #[serde(default)]
     workspaces: BTreeMap<String, Workspace>,
     #[serde(default)]
-    packages: BTreeMap<String, Vec<serde_json::Value>>,
+    packages: BTreeMap<String, PackageEntry>,
+}
+
+/// A `packages` entry, `["name@version", registry, {info}, integrity]`: only its first
+/// element is kept, the rest is read past without building anything.
+struct PackageEntry(Option<serde_json::Value>);
+
+impl<'de> Deserialize<'de> for PackageEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PackageEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<PackageEntry, A::Error> {
+                let first = seq.next_element()?;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(PackageEntry(first))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -54,7 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     }
     let mut out = Lockfile::default();
     for (path, entry) in raw.packages {
-        let resolution = entry.first().and_then(|v| v.as_str());
+        let resolution = entry.0.as_ref().and_then(|v| v.as_str());
         let Some((name, version)) = resolution.and_then(split_name_spec) else {
             return Err(ParseError::new(format!(
                 "`packages` entry `{path}` should start with \"name@version\""

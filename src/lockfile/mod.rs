@@ -14,6 +14,7 @@ pub mod nuget;
 pub mod pdm;
 pub mod pep508;
 pub mod pipfile;
+mod plain_yaml;
 pub mod pnpm;
 pub mod poetry;
 pub mod pubspec;

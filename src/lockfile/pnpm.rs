@@ -160,6 +160,13 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
 /// pnpm 9+ may put a document for its own tooling first (`---` separated); the lockfile
 /// proper is the last one.
 fn read_main_document(bytes: &[u8]) -> Result<RawLock, ParseError> {
+    // A single document in the plain subset of YAML that pnpm writes: the fast reader.
+    if let Some(raw) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(super::plain_yaml::from_str)
+    {
+        return Ok(raw);
+    }
     let options = serde_saphyr::options! {
         // Lockfiles of large monorepos reach millions of YAML events; each event takes at
         // least one byte, so the budget follows the input.

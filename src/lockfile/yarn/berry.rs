@@ -20,91 +20,156 @@ use super::{alias_target, is_tarball_path, split_descriptor};
 use crate::lockfile::{Lockfile, Package, ParseError};
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// An entry, with its scalars as `S` and its strings as `R`: owned text from the full
+/// YAML parser, borrowed from the file from the fast reader.
 #[derive(Deserialize)]
-struct Entry {
-    version: Option<Scalar>,
-    resolution: Option<String>,
-    dependencies: Option<BTreeMap<String, Scalar>>,
+struct Entry<S: Ord, R> {
+    version: Option<S>,
+    resolution: Option<R>,
+    dependencies: Option<BTreeMap<S, S>>,
     #[serde(rename = "peerDependencies")]
-    peer_dependencies: Option<BTreeMap<String, Scalar>>,
+    peer_dependencies: Option<BTreeMap<S, S>>,
     /// Written last in every entry (since yarn 2): a file cut off inside an entry,
     /// that is still valid YAML, lacks it.
     #[serde(rename = "linkType")]
-    link_type: Option<Scalar>,
+    link_type: Option<S>,
 }
 
-/// A scalar read as text (`__metadata.version` is a number, a range may look like one).
-struct Scalar(String);
+/// A scalar read as text (`__metadata.version` is a number, a range may look like one),
+/// borrowed from the input when the reader allows it.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Scalar<'a>(Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Scalar {
+impl AsRef<str> for Scalar<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Scalar;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Scalar<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a string or number")
             }
-            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Borrowed(v)))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_str<E>(self, v: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Owned(v.to_string())))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Owned(v.to_string())))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Owned(v.to_string())))
             }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Owned(v.to_string())))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar<'de>, E> {
+                Ok(Scalar(Cow::Owned(v.to_string())))
             }
         }
         d.deserialize_any(V)
     }
 }
 
+/// A string (not a number) borrowed from the input, for the fast reader.
+struct Text<'a>(&'a str);
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&str>::deserialize(d).map(Text)
+    }
+}
+
+/// The same scalar, always owned: what the full parser (which owns its output) gives.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Owned(String);
+
+impl AsRef<str> for Owned {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Owned {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Scalar::deserialize(d).map(|s| Owned(s.0.into_owned()))
+    }
+}
+
 pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
+    // Berry writes a plain subset of YAML, which the fast reader takes. Its errors need the
+    // positions only the full parser keeps, so on any error the full parser reads again.
+    let fast: Option<BTreeMap<String, Entry<Scalar, Text>>> =
+        crate::lockfile::plain_yaml::from_str(text);
+    if let Some(lock) = fast.and_then(|e| read_entries(&e, |e| e, |_| None).ok()) {
+        return Ok(lock);
+    }
     // A large monorepo's lockfile has far more YAML nodes than the default budget allows;
     // allow as many as the input has bytes (each node takes at least one).
     let mut budget = serde_saphyr::Budget::default();
     budget.max_events = budget.max_events.max(text.len());
     budget.max_nodes = budget.max_nodes.max(text.len());
     let options = serde_saphyr::options! { budget: Some(budget) };
-    let entries: BTreeMap<String, Spanned<Entry>> =
+    let entries: BTreeMap<String, Spanned<Entry<Owned, String>>> =
         serde_saphyr::from_str_with_options(text, options).map_err(yaml_error)?;
+    read_entries(&entries, |e| &e.value, |e| Some(e.referenced))
+}
+
+/// The packages of the entries. `at` gives where an entry is, when the reader kept it.
+fn read_entries<E, S: AsRef<str> + Ord, R: AsRef<str>>(
+    entries: &BTreeMap<String, E>,
+    entry_of: impl Fn(&E) -> &Entry<S, R>,
+    at: impl Fn(&E) -> Option<Location>,
+) -> Result<Lockfile, ParseError> {
     if !entries.contains_key("__metadata") {
         return Err(ParseError::new(
             "not a yarn Berry lockfile: no `__metadata`",
         ));
     }
+    let located = |message: String, e: &E| match at(e) {
+        Some(loc) => located(message, loc),
+        None => ParseError::new(message),
+    };
 
     let mut packages = BTreeSet::new();
     let mut direct = BTreeSet::new();
     let mut workspace_dirs = Vec::new();
-    for (key, spanned) in &entries {
+    for (key, spanned) in entries {
         if key == "__metadata" {
             continue;
         }
-        let entry = &spanned.value;
+        let entry = entry_of(spanned);
         if entry.link_type.is_none() {
             return Err(located(
                 format!("entry `{key}` has no `linkType` (is the file cut off?)"),
-                spanned.referenced,
+                spanned,
             ));
         }
-        let Some(resolution) = &entry.resolution else {
+        let Some(resolution) = entry.resolution.as_ref().map(R::as_ref) else {
             return Err(located(
                 format!("entry `{key}` has no `resolution`"),
-                spanned.referenced,
+                spanned,
             ));
         };
         let Some((name, reference)) = split_descriptor(resolution) else {
             return Err(located(
                 format!("`{resolution}` is not a `name@reference` locator"),
-                spanned.referenced,
+                spanned,
             ));
         };
         if let Some(dir) = project_own(reference) {
@@ -116,8 +181,8 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
                 .flatten()
             {
                 for (dep, range) in deps {
-                    direct.insert(dep.clone());
-                    if let Some(real) = alias_target(&range.0) {
+                    direct.insert(dep.as_ref().to_string());
+                    if let Some(real) = alias_target(range.as_ref()) {
                         direct.insert(real.to_string());
                     }
                 }
@@ -125,12 +190,9 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
             continue;
         }
         let Some(version) = &entry.version else {
-            return Err(located(
-                format!("entry `{key}` has no `version`"),
-                spanned.referenced,
-            ));
+            return Err(located(format!("entry `{key}` has no `version`"), spanned));
         };
-        packages.insert((name.to_string(), version.0.clone()));
+        packages.insert((name.to_string(), version.as_ref().to_string()));
     }
     Ok(Lockfile {
         packages: packages
