@@ -6,7 +6,9 @@
 //! that is unambiguous. A package without `source` is a workspace member or a path
 //! dependency: the project's own code, whose dependencies are the direct ones.
 
-use super::{from_toml, package_list, Lockfile, Package, ParseError};
+use super::{
+    absorb_packages, from_toml_pieces, package_list, Lockfile, Package, ParseError, TomlLock,
+};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -16,6 +18,14 @@ struct RawLock {
     version: Option<i64>,
     package: Option<Vec<RawPackage>>,
     metadata: Option<IgnoredAny>,
+}
+
+impl TomlLock for RawLock {
+    fn absorb(&mut self, later: Self) {
+        absorb_packages(&mut self.package, later.package);
+        self.version = self.version.take().or(later.version);
+        self.metadata = self.metadata.take().or(later.metadata);
+    }
 }
 
 #[derive(Deserialize)]
@@ -28,7 +38,7 @@ struct RawPackage {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = from_toml(bytes)?;
+    let raw: RawLock = from_toml_pieces(bytes)?;
     if let Some(v) = raw.version {
         if !(1..=4).contains(&v) {
             return Err(ParseError::new(format!(

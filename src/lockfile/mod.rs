@@ -351,6 +351,59 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Pars
     })
 }
 
+/// A TOML lockfile whose document is a list of `[[package]]` tables (Cargo.lock,
+/// poetry.lock, uv.lock, pdm.lock): read one package at a time, so that the whole
+/// document is never held as a TOML tree (which costs about 20 times the file size).
+pub trait TomlLock: serde::de::DeserializeOwned {
+    /// Takes in what a later piece of the same file held.
+    fn absorb(&mut self, later: Self);
+}
+
+/// Appends a later piece's packages.
+pub fn absorb_packages<P>(packages: &mut Option<Vec<P>>, later: Option<Vec<P>>) {
+    match (packages.as_mut(), later) {
+        (Some(list), Some(more)) => list.extend(more),
+        (None, more) => *packages = more,
+        (Some(_), None) => {}
+    }
+}
+
+/// Reads a `TomlLock` piece by piece, split before each `[[package]]` header (not inside a
+/// multi-line string). Errors keep their position in the whole file.
+pub fn from_toml_pieces<T: TomlLock>(bytes: &[u8]) -> Result<T, ParseError> {
+    let text = utf8(bytes)?;
+    let mut starts = vec![0];
+    let mut offset = 0;
+    let mut in_string = false;
+    for line in text.split_inclusive('\n') {
+        if !in_string && offset > 0 && line.trim_end() == "[[package]]" {
+            starts.push(offset);
+        }
+        // A `"""` or `'''` opening without its close on the line starts a multi-line string.
+        if (line.matches(r#"""""#).count() + line.matches("'''").count()) % 2 == 1 {
+            in_string = !in_string;
+        }
+        offset += line.len();
+    }
+    starts.push(text.len());
+    let mut whole: Option<T> = None;
+    for w in starts.windows(2) {
+        let piece = &text[w[0]..w[1]];
+        let part: T = toml::from_str(piece).map_err(|e| {
+            let message = e.message().trim_end().to_string();
+            match e.span() {
+                Some(span) => ParseError::at_offset(message, text, w[0] + span.start),
+                None => ParseError::new(message),
+            }
+        })?;
+        match whole.as_mut() {
+            Some(w) => w.absorb(part),
+            None => whole = Some(part),
+        }
+    }
+    whole.ok_or_else(|| ParseError::new("empty file"))
+}
+
 /// The bytes as UTF-8 text, or an error at the first byte that is not.
 pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(bytes).map_err(|e| {
@@ -409,6 +462,45 @@ pub fn pins(lock: &Lockfile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Pieces {
+        version: Option<i64>,
+        package: Option<Vec<toml::Table>>,
+    }
+
+    impl TomlLock for Pieces {
+        fn absorb(&mut self, later: Self) {
+            absorb_packages(&mut self.package, later.package);
+            self.version = self.version.take().or(later.version);
+        }
+    }
+
+    #[test]
+    fn toml_pieces_read_like_the_whole_document() {
+        let text = "version = 4\n\n[[package]]\nname = \"a\"\nnote = \"\"\"\n[[package]]\n\"\"\"\n\n[package.metadata]\nx = 1\n\n[[package]]\nname = \"b\"\n";
+        let p: Pieces = from_toml_pieces(text.as_bytes()).unwrap();
+        assert_eq!(p.version, Some(4));
+        let names: Vec<&str> = p
+            .package
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["a", "b"],
+            "a header inside a multi-line string does not split"
+        );
+        assert!(p.package.unwrap()[0].contains_key("metadata"));
+        // An error in a later piece keeps its position in the whole file.
+        let err = from_toml_pieces::<Pieces>(
+            b"version = 4\n[[package]]\nname = \"a\"\n[[package]]\nname = = 2\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+    }
 
     /// Every prefix of a real lockfile (cut anywhere, even inside a UTF-8 character) is
     /// read or refused, never a panic.

@@ -3,7 +3,10 @@
 //! both repeat the package once per extras set). A local folder (`path` to a directory,
 //! usually `editable`) is the project's own code.
 
-use super::{from_toml, package_list, pep508, Lockfile, Package, ParseError};
+use super::{
+    absorb_packages, from_toml_pieces, package_list, pep508, Lockfile, Package, ParseError,
+    TomlLock,
+};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -11,6 +14,13 @@ use serde::Deserialize;
 struct RawLock {
     package: Option<Vec<RawPackage>>,
     metadata: Option<IgnoredAny>,
+}
+
+impl TomlLock for RawLock {
+    fn absorb(&mut self, later: Self) {
+        absorb_packages(&mut self.package, later.package);
+        self.metadata = self.metadata.take().or(later.metadata);
+    }
 }
 
 #[derive(Deserialize)]
@@ -24,7 +34,7 @@ struct RawPackage {
 const ARCHIVES: [&str; 4] = [".whl", ".tar.gz", ".zip", ".tgz"];
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = from_toml(bytes)?;
+    let raw: RawLock = from_toml_pieces(bytes)?;
     let packages = package_list(raw.package, raw.metadata.is_some(), "pdm.lock")?;
     let mut out = Lockfile::default();
     for p in packages {

@@ -2,7 +2,10 @@
 //! (Poetry 1.5+ and 2, with `groups`): `[[package]]` tables with `name` and `version`.
 //! A `directory` source is a folder of the project itself, not a download.
 
-use super::{from_toml, package_list, pep508, Lockfile, Package, ParseError};
+use super::{
+    absorb_packages, from_toml_pieces, package_list, pep508, Lockfile, Package, ParseError,
+    TomlLock,
+};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -10,6 +13,13 @@ use serde::Deserialize;
 struct RawLock {
     package: Option<Vec<RawPackage>>,
     metadata: Option<IgnoredAny>,
+}
+
+impl TomlLock for RawLock {
+    fn absorb(&mut self, later: Self) {
+        absorb_packages(&mut self.package, later.package);
+        self.metadata = self.metadata.take().or(later.metadata);
+    }
 }
 
 #[derive(Deserialize)]
@@ -27,7 +37,7 @@ struct Source {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = from_toml(bytes)?;
+    let raw: RawLock = from_toml_pieces(bytes)?;
     let packages = package_list(raw.package, raw.metadata.is_some(), "poetry.lock")?;
     let mut out = Lockfile::default();
     for p in packages {

@@ -3,7 +3,10 @@
 //! workspace member): what it depends on, in `dependencies`, `optional-dependencies` and
 //! `dev-dependencies`, is direct.
 
-use super::{from_toml, package_list, pep508, Lockfile, Package, ParseError};
+use super::{
+    absorb_packages, from_toml_pieces, package_list, pep508, Lockfile, Package, ParseError,
+    TomlLock,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,6 +14,13 @@ use std::collections::{BTreeMap, BTreeSet};
 struct RawLock {
     version: Option<i64>,
     package: Option<Vec<RawPackage>>,
+}
+
+impl TomlLock for RawLock {
+    fn absorb(&mut self, later: Self) {
+        absorb_packages(&mut self.package, later.package);
+        self.version = self.version.take().or(later.version);
+    }
 }
 
 #[derive(Deserialize)]
@@ -36,7 +46,7 @@ struct Dependency {
 const PROJECT_SOURCES: [&str; 3] = ["editable", "virtual", "directory"];
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = from_toml(bytes)?;
+    let raw: RawLock = from_toml_pieces(bytes)?;
     let packages = package_list(raw.package, raw.version.is_some(), "uv.lock")?;
     let mut out = Lockfile::default();
     let mut direct = BTreeSet::new();
