@@ -359,6 +359,20 @@ pub trait TomlLock: serde::de::DeserializeOwned {
     fn absorb(&mut self, later: Self);
 }
 
+/// The shape of poetry.lock and pdm.lock: `[[package]]` tables and a `[metadata]` table.
+#[derive(serde::Deserialize)]
+pub struct PackagesAndMetadata<P> {
+    pub package: Option<Vec<P>>,
+    pub metadata: Option<serde::de::IgnoredAny>,
+}
+
+impl<P: serde::de::DeserializeOwned> TomlLock for PackagesAndMetadata<P> {
+    fn absorb(&mut self, later: Self) {
+        absorb_packages(&mut self.package, later.package);
+        self.metadata = self.metadata.take().or(later.metadata);
+    }
+}
+
 /// Appends a later piece's packages.
 pub fn absorb_packages<P>(packages: &mut Option<Vec<P>>, later: Option<Vec<P>>) {
     match (packages.as_mut(), later) {

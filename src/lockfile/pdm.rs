@@ -4,24 +4,11 @@
 //! usually `editable`) is the project's own code.
 
 use super::{
-    absorb_packages, from_toml_pieces, package_list, pep508, Lockfile, Package, ParseError,
-    TomlLock,
+    from_toml_pieces, package_list, pep508, Lockfile, Package, PackagesAndMetadata, ParseError,
 };
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct RawLock {
-    package: Option<Vec<RawPackage>>,
-    metadata: Option<IgnoredAny>,
-}
-
-impl TomlLock for RawLock {
-    fn absorb(&mut self, later: Self) {
-        absorb_packages(&mut self.package, later.package);
-        self.metadata = self.metadata.take().or(later.metadata);
-    }
-}
+type RawLock = PackagesAndMetadata<RawPackage>;
 
 #[derive(Deserialize)]
 struct RawPackage {

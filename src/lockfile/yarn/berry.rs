@@ -17,7 +17,7 @@
 //! package counts once.
 
 use super::{alias_target, is_tarball_path, split_descriptor};
-use crate::lockfile::{Lockfile, Package, ParseError};
+use crate::lockfile::{Lockfile, ParseError};
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 use std::borrow::Cow;
@@ -195,17 +195,8 @@ fn read_entries<E, S: AsRef<str> + Ord, R: AsRef<str>>(
         packages.insert((name.to_string(), version.as_ref().to_string()));
     }
     Ok(Lockfile {
-        packages: packages
-            .into_iter()
-            .map(|(name, version)| Package {
-                name,
-                version,
-                source: None,
-            })
-            .collect(),
         workspace_dirs,
-        recorded_direct: direct.into_iter().collect(),
-        ..Lockfile::default()
+        ..Lockfile::from_sets(packages, direct)
     })
 }
 

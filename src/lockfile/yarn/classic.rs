@@ -17,7 +17,7 @@
 //! is the project's own code and its dependencies are direct ones.
 
 use super::{alias_target, at, is_tarball_path, split_descriptor};
-use crate::lockfile::{Lockfile, Package, ParseError};
+use crate::lockfile::{Lockfile, ParseError};
 use std::collections::BTreeSet;
 
 /// One entry while it is read.
@@ -99,19 +99,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     if let Some(done) = entry.take() {
         finish(done, &mut packages, &mut direct)?;
     }
-    Ok(Lockfile {
-        packages: packages
-            .into_iter()
-            .map(|(name, version)| Package {
-                name,
-                version,
-                source: None,
-            })
-            .collect(),
-        workspace_dirs: Vec::new(),
-        recorded_direct: direct.into_iter().collect(),
-        ..Lockfile::default()
-    })
+    Ok(Lockfile::from_sets(packages, direct))
 }
 
 /// Turns a complete entry into its package, or into direct dependencies for a folder of
