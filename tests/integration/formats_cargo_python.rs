@@ -28,21 +28,7 @@ fn diff_fixture(before: &str, after: &str, dest: &str) -> Value {
     }
     repo.copy_fixture(after, dest);
     let head = repo.commit("after");
-    diff_json(&repo, &base, &head)
-}
-
-fn diff_json(repo: &TestRepo, base: &str, head: &str) -> Value {
-    let out = repo
-        .bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    repo.diff_json(&base, &head)
 }
 
 /// `name kind from->to direct` for every change, in report order.
@@ -309,7 +295,7 @@ fn requirements_files_and_their_includes() {
         "-r requirements/base.txt\n-r gone.txt\npytest==8.2.0\n",
     );
     let head = repo.commit("head");
-    let report = diff_json(&repo, &base, &head);
+    let report = repo.diff_json(&base, &head);
     assert_eq!(summary(&report), ["click patch 8.1.7->8.1.8 direct"]);
     assert_eq!(report["changes"][0]["lockfile"], "requirements-dev.txt");
     let errors = report["errors"].as_array().unwrap();
@@ -377,7 +363,7 @@ fn python_corpus_matches_its_recorded_changes() {
         let base = repo.commit("before");
         crate::support::copy_dir(&corpus.join(case).join("after"), repo.path());
         let head = repo.commit("after");
-        let report = diff_json(&repo, &base, &head);
+        let report = repo.diff_json(&base, &head);
         no_errors(&report);
         let rows = summary(&report);
         let count = |kind: &str| {
