@@ -2,6 +2,7 @@
 //! part of bumpcheck that prints.
 
 mod check;
+mod completions;
 mod github;
 mod notes;
 mod packages;
@@ -53,6 +54,11 @@ enum Command {
     /// List, test, validate and explain rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page.
+    #[command(
+        after_help = "Examples:\n  bumpcheck completions bash > ~/.local/share/bash-completion/completions/bumpcheck\n  bumpcheck completions zsh > ~/.zfunc/_bumpcheck\n  bumpcheck completions man > bumpcheck.1"
+    )]
+    Completions(completions::CompletionsArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -93,6 +99,7 @@ pub fn main() -> i32 {
         Command::Notes(args) => notes::run(args),
         Command::Packages(args) => packages::run(args),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
+        Command::Completions(args) => completions::run(args),
     };
     match result {
         Ok(code) => code,

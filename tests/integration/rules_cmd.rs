@@ -155,3 +155,61 @@ fn validate_names_file_line_and_field() {
         "{text}"
     );
 }
+
+/// Completions and the man page come from the same definitions as the command line, and
+/// every subcommand's --help shows an example.
+#[test]
+fn completions_man_page_and_examples_in_help() {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let bash = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && bash.contains("--fail-on") && bash.contains("--max-lockfile-size"),
+        "{bash}"
+    );
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("#compdef bumpcheck"));
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["completions", "man"])
+        .output()
+        .unwrap();
+    let man = String::from_utf8_lossy(&out.stdout);
+    for page in [
+        "bumpcheck",
+        "bumpcheck-check",
+        "bumpcheck-diff",
+        "bumpcheck-notes",
+        "bumpcheck-rules",
+    ] {
+        assert!(
+            man.contains(&format!(".TH {page} 1")),
+            "{page} in the man page"
+        );
+    }
+    for sub in ["check", "diff", "notes", "packages", "completions"] {
+        let out = cargo_bin_cmd!("bumpcheck")
+            .args([sub, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("Examples:\n  bumpcheck "),
+            "{sub} --help shows an example: {help}"
+        );
+    }
+    for sub in ["list", "test", "validate", "explain"] {
+        let out = cargo_bin_cmd!("bumpcheck")
+            .args(["rules", sub, "--help"])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Examples:"),
+            "rules {sub}"
+        );
+    }
+}
