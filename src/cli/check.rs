@@ -3,6 +3,7 @@
 use super::{emit, Color};
 use crate::check::{self, HeadMode, Options};
 use crate::notes;
+use crate::report::baseline::Baseline;
 use crate::report::{github, json, markdown, sarif, text};
 use crate::rules::Severity;
 use anyhow::Context;
@@ -119,6 +120,12 @@ pub struct CheckArgs {
     /// More rule directories, besides the built-in library (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (before --baseline applies).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     #[command(flatten)]
     notes: NotesArgs,
     #[command(flatten)]
@@ -156,7 +163,25 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
     let opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
-    let report = check::run(&opts).context("bumpcheck check failed")?;
+    let mut report = check::run(&opts).context("bumpcheck check failed")?;
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, Baseline::of(&report).to_json())
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        eprintln!(
+            "bumpcheck: wrote {} findings to the baseline {}",
+            report.findings.len(),
+            path.display()
+        );
+    }
+    if let Some(path) = &args.baseline {
+        let known = Baseline::read(path)?.apply(&mut report);
+        if known > 0 {
+            eprintln!(
+                "bumpcheck: {known} findings already in the baseline {} are not reported",
+                path.display()
+            );
+        }
+    }
     write(&report, args.format, &args.rev, color, true)?;
     let code = report.exit_code(args.fail_on.level());
     super::github::after_check(&report, &args.github)?;

@@ -1,6 +1,7 @@
 //! The report: what `check` found, as one serialisable value (the JSON contract of
 //! DESIGN.md), rendered by one module per output format.
 
+pub mod baseline;
 pub mod github;
 pub mod json;
 mod links;

@@ -411,3 +411,76 @@ fn lockfiles_over_the_size_limit_are_refused_clearly() {
     assert_eq!(code, 0, "{report:#}");
     assert!(report["errors"].as_array().unwrap().is_empty());
 }
+
+/// A baseline records today's findings; later runs report only new ones, even after
+/// unrelated edits move the old ones to other lines.
+#[test]
+fn baseline_survives_lines_inserted_above_a_finding() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.write(
+        "src/h.js",
+        "module.exports = (req, res) => {\n  res.send(req.param('id'));\n};\n",
+    );
+    let base = repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    repo.commit("5");
+    let baseline = repo.cache.path().join("bumpcheck-baseline.json");
+    let b = baseline.to_str().unwrap();
+    let out = repo
+        .bumpcheck(&[
+            "check",
+            "--base",
+            &base,
+            "--write-baseline",
+            b,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&baseline).unwrap()).unwrap();
+    assert_eq!(recorded["version"], 1);
+    assert_eq!(recorded["findings"][0]["rule"], "express-5-req-param");
+    assert_eq!(recorded["findings"][0]["line"], 2);
+
+    // Three lines above the old finding, re-indented, and one new finding.
+    repo.write(
+        "src/h.js",
+        "// a comment\n// another\nconst x = 1;\nmodule.exports = (req, res) => {\n    res.send(req.param('id'));\n};\nexports.b = (req, res) => res.send(req.param('name'));\n",
+    );
+    repo.commit("edits");
+    let out = repo
+        .bumpcheck(&[
+            "check",
+            "--base",
+            &base,
+            "--baseline",
+            b,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("express-5-req-param".to_string(), "src/h.js".to_string(), 7)],
+        "{report:#}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 findings already in the baseline"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the new finding still fails the check"
+    );
+
+    std::fs::write(&baseline, "{not json").unwrap();
+    repo.bumpcheck(&["check", "--base", &base, "--baseline", b])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot read the baseline"))
+        .stderr(predicates::str::contains("bumpcheck-baseline.json"));
+}
