@@ -59,6 +59,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         findings: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
+        suppressed: 0,
         rules: Vec::new(),
         analysed_lockfiles: 0,
     };

@@ -6,8 +6,9 @@ use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
 use crate::lockfile::Format;
 use crate::report::{Finding, Report, ReportError, RuleInfo};
+use crate::rules::Severity;
 use crate::rules::{language_of, RuleSet};
-use crate::scan::{files, matcher};
+use crate::scan::{files, matcher, suppress};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -104,7 +105,7 @@ pub(super) fn scan(
         .collect();
 
     let git_dir = repo.git_dir().to_path_buf();
-    let results: Vec<std::result::Result<Vec<Finding>, ReportError>> = jobs
+    let results: Vec<std::result::Result<(Vec<Finding>, usize), ReportError>> = jobs
         .par_iter()
         .map_init(
             // git2 handles are per thread.
@@ -121,7 +122,10 @@ pub(super) fn scan(
         .collect();
     for r in results {
         match r {
-            Ok(found) => report.findings.extend(found),
+            Ok((found, suppressed)) => {
+                report.findings.extend(found);
+                report.suppressed += suppressed;
+            }
             Err(e) => report.errors.push(e),
         }
     }
@@ -138,7 +142,7 @@ fn match_file(
     applicable: &[(usize, usize)],
     rules: &RuleSet,
     changes: &[Change],
-) -> std::result::Result<Vec<Finding>, ReportError> {
+) -> std::result::Result<(Vec<Finding>, usize), ReportError> {
     let bytes = repo.read_entry(head, file).map_err(|e| ReportError {
         path: file.path.clone(),
         rev: head.commit().map(|c| c.to_string()),
@@ -146,10 +150,10 @@ fn match_file(
     })?;
     // Not UTF-8 or machine-written: not code a person maintains.
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
     if files::looks_generated(text) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     let lang = language_of(&file.path).expect("selected by language");
     let configs: Vec<_> = applicable
@@ -157,33 +161,125 @@ fn match_file(
         .filter_map(|&(ri, _)| rules.rules[ri].for_language(lang))
         .collect();
     let found = matcher::match_source(lang, text, &configs);
-    Ok(found
+    let finding = |ri: usize, ci: usize, m: matcher::Match| {
+        let rule = &rules.rules[ri];
+        let change = &changes[ci];
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            message: m.message,
+            path: file.path.clone(),
+            line: m.line,
+            column: m.column,
+            end_line: m.end_line,
+            end_column: m.end_column,
+            snippet: m.snippet,
+            package: change.name.clone(),
+            from: change.from.clone(),
+            to: change.to.clone(),
+            references: vec![rule.url.clone()],
+            fix: rule.fix.clone(),
+            change: ci,
+            note: rule.note.clone(),
+            suggestion: m.suggestion,
+        }
+    };
+    let mut out: Vec<Finding> = found
         .into_iter()
         .map(|m| {
             let (ri, ci) = applicable[m.rule];
-            let rule = &rules.rules[ri];
-            let change = &changes[ci];
-            Finding {
-                rule: rule.id.clone(),
-                severity: rule.severity,
-                message: m.message,
+            finding(ri, ci, m)
+        })
+        .collect();
+    let suppressed = apply_suppressions(text, file, applicable, rules, changes, &mut out);
+    Ok((out, suppressed))
+}
+
+/// Removes the findings a `bumpcheck-ignore` comment covers, and reports the comments
+/// that give no reason or suppress nothing (only for rules that ran on this file, since
+/// the others simply did not fire this time). Returns how many findings it removed.
+fn apply_suppressions(
+    text: &str,
+    file: &FileEntry,
+    applicable: &[(usize, usize)],
+    rules: &RuleSet,
+    changes: &[Change],
+    findings: &mut Vec<Finding>,
+) -> usize {
+    if !text.contains(suppress::MARKER) {
+        return 0;
+    }
+    let comments = suppress::find(text);
+    let mut used = vec![false; comments.len()];
+    let before = findings.len();
+    findings.retain(|f| {
+        match comments
+            .iter()
+            .position(|c| c.target == f.line && c.ids.contains(&f.rule))
+        {
+            Some(i) => {
+                used[i] = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let removed = before - findings.len();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, c) in comments.iter().enumerate() {
+        let Some(&(_, ci)) = applicable
+            .iter()
+            .find(|(ri, _)| c.ids.contains(&rules.rules[*ri].id))
+        else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        if !used[i] {
+            problems.push((
+                "bumpcheck-unused-suppression",
+                format!(
+                    "`bumpcheck-ignore: {}` suppresses nothing on line {}",
+                    c.ids.join(", "),
+                    c.target
+                ),
+            ));
+        }
+        if c.reason.is_none() {
+            problems.push((
+                "bumpcheck-suppression-without-reason",
+                format!(
+                    "say why: `bumpcheck-ignore: {} -- REASON`",
+                    c.ids.join(", ")
+                ),
+            ));
+        }
+        let change = &changes[ci];
+        let line_text = lines.get(c.line - 1).copied().unwrap_or_default();
+        for (rule, message) in problems {
+            findings.push(Finding {
+                rule: rule.to_string(),
+                severity: Severity::Warning,
+                message,
                 path: file.path.clone(),
-                line: m.line,
-                column: m.column,
-                end_line: m.end_line,
-                end_column: m.end_column,
-                snippet: m.snippet,
+                line: c.line,
+                column: line_text
+                    .find(suppress::MARKER)
+                    .map_or(1, |b| line_text[..b].chars().count() + 1),
+                end_line: c.line,
+                end_column: line_text.chars().count() + 1,
+                snippet: line_text.to_string(),
                 package: change.name.clone(),
                 from: change.from.clone(),
                 to: change.to.clone(),
-                references: vec![rule.url.clone()],
-                fix: rule.fix.clone(),
+                references: Vec::new(),
+                fix: None,
                 change: ci,
-                note: rule.note.clone(),
-                suggestion: m.suggestion,
-            }
-        })
-        .collect())
+                note: None,
+                suggestion: None,
+            });
+        }
+    }
+    removed
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub struct Report {
     /// Release notes of the selected changed packages.
     pub notes: Vec<crate::notes::PackageNotes>,
     pub errors: Vec<ReportError>,
+    /// Findings hidden by `bumpcheck-ignore` comments (present when there are any).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
     /// The rules whose trigger fired, whether or not they matched (not serialised: the
     /// SARIF report lists them as the tool's rules).
     #[serde(skip)]
@@ -104,6 +107,10 @@ pub struct ReportError {
     /// The commit sha of the revision at fault; `None` for the work tree or no revision.
     pub rev: Option<String>,
     pub message: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -210,6 +217,7 @@ pub(crate) mod tests {
             findings,
             notes: Vec::new(),
             errors: Vec::new(),
+            suppressed: 0,
             rules: Vec::new(),
             analysed_lockfiles: 1,
         }

@@ -484,3 +484,41 @@ fn baseline_survives_lines_inserted_above_a_finding() {
         .stderr(predicates::str::contains("cannot read the baseline"))
         .stderr(predicates::str::contains("bumpcheck-baseline.json"));
 }
+
+/// `bumpcheck-ignore: RULE -- reason` on or above a line hides its finding; one without a
+/// reason, or one that hides nothing, is itself reported; the hidden ones are counted.
+#[test]
+fn inline_suppressions_in_javascript_and_typescript() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    repo.write(
+        "src/a.js",
+        "module.exports = (req, res) => {\n  // bumpcheck-ignore: express-5-req-param -- a shim restores req.param\n  res.send(req.param('id'));\n  res.send(req.param('x')); // bumpcheck-ignore: express-5-req-param\n  // bumpcheck-ignore: express-5-app-del -- nothing here\n  const y = 1;\n  res.send(req.param('kept'));\n};\n",
+    );
+    repo.write(
+        "src/b.ts",
+        "/* bumpcheck-ignore: express-5-req-param -- reviewed */\nexport const h = (req: any, res: any) => res.send(req.param('q'));\n",
+    );
+    let base = repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    let head = repo.commit("5");
+    let (_, report) = repo.check_json(&["--base", &base, "--head", &head]);
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "bumpcheck-suppression-without-reason".to_string(),
+                "src/a.js".to_string(),
+                4
+            ),
+            (
+                "bumpcheck-unused-suppression".to_string(),
+                "src/a.js".to_string(),
+                5
+            ),
+            ("express-5-req-param".to_string(), "src/a.js".to_string(), 7),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["suppressed"], 3);
+}
