@@ -3,9 +3,8 @@
 //! (testdata/README.md), diffed between two commits, and read as the package managers
 //! read them (the recorded `*.json` beside each fixture revision).
 
-use crate::support::{change, testdata, TestRepo};
+use crate::support::{change, name_version_set, packages_of, testdata, TestRepo};
 use serde_json::Value;
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Commits `before` into `dest`, then replaces it with `after` and commits again;
@@ -59,33 +58,6 @@ fn no_errors(report: &Value) {
 }
 
 /// (name, version) pairs `bumpcheck packages` reads from a lockfile on disk.
-fn our_packages(lockfile: &Path) -> BTreeSet<(String, String)> {
-    let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
-        .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        lockfile.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    pairs(&serde_json::from_slice(&out.stdout).unwrap())
-}
-
-fn pairs(rows: &Value) -> BTreeSet<(String, String)> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap().to_string(),
-                p["version"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// Compares every `<rev>.<tool>.json` recorded under `testdata/<ecosystem>/` with our
 /// reading of `<rev>/<lockfile>`; returns how many were compared.
 fn check_recorded(ecosystem: &str, lockfile_name: &str, tool: &str) -> usize {
@@ -112,8 +84,8 @@ fn check_recorded(ecosystem: &str, lockfile_name: &str, tool: &str) -> usize {
             let recorded: Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             assert_eq!(
-                our_packages(&lockfile),
-                pairs(&recorded["packages"]),
+                packages_of(&lockfile),
+                name_version_set(&recorded["packages"]),
                 "{}",
                 lockfile.display()
             );

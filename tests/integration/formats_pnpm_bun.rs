@@ -30,21 +30,7 @@ fn diff_fixture(fixture: &str) -> Value {
     let base = repo.commit("before");
     repo.replace_with_fixture(&format!("{fixture}/after"));
     let head = repo.commit("after");
-    diff_json(&repo, &base, &head, 0)
-}
-
-fn diff_json(repo: &TestRepo, base: &str, head: &str, code: i32) -> Value {
-    let out = repo
-        .bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    repo.diff_json(&base, &head)
 }
 
 fn names(report: &Value) -> Vec<&str> {
@@ -141,7 +127,8 @@ fn malformed_pnpm_lock_is_named_with_its_line() {
     let cut: String = text.lines().take(3).collect::<Vec<_>>().join("\n") + "\n  x: {a: [\n";
     repo.write("pnpm-lock.yaml", &cut);
     let head = repo.commit("truncated");
-    let report = diff_json(&repo, &base, &head, 2);
+    let (code, report) = repo.diff_json_code(&base, &head);
+    assert_eq!(code, Some(2), "{report:#}");
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{report:#}");
     assert_eq!(errors[0]["path"], "pnpm-lock.yaml");
@@ -162,7 +149,8 @@ fn binary_bun_lockb_says_how_to_get_the_text_lockfile() {
     let base = repo.commit("lockb");
     lockb(&[3, 0, 0, 0]);
     let head = repo.commit("lockb changed");
-    let report = diff_json(&repo, &base, &head, 2);
+    let (code, report) = repo.diff_json_code(&base, &head);
+    assert_eq!(code, Some(2), "{report:#}");
     let message = report["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("bun.lockb"), "{message}");
     assert!(
@@ -249,7 +237,7 @@ fn shared_corpus_pnpm_and_bun() {
         let base = repo.commit("before");
         crate::support::copy_dir(&dir.join("after"), repo.path());
         let head = repo.commit("after");
-        let report = diff_json(&repo, &base, &head, 0);
+        let report = repo.diff_json(&base, &head);
         let changes = report["changes"].as_array().unwrap();
         assert_eq!(changes.len(), *changed, "{case}");
         assert!(

@@ -2,7 +2,7 @@
 //! registry and GitHub responses, failure modes included. No test touches the internet.
 
 use crate::http_server::{Reply, Server};
-use crate::support::TestRepo;
+use crate::support::{run_json, success, TestRepo};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -78,14 +78,7 @@ pub fn check_online(repo: &TestRepo, server: &Server, extra_env: &[(&str, &str)]
     for (k, v) in extra_env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    success(run_json(&mut cmd))
 }
 
 fn express_notes(report: &Value) -> &Value {
@@ -148,8 +141,8 @@ fn notes_come_from_the_published_tarball_and_a_warm_run_asks_nothing() {
     assert_eq!(server.requests().len(), 0, "a warm run makes no request");
 
     // Offline, the cache still answers.
-    let out = repo
-        .bumpcheck(&[
+    let (_, offline) = run_json(
+        repo.bumpcheck(&[
             "check",
             "--base",
             "HEAD~1",
@@ -158,10 +151,8 @@ fn notes_come_from_the_published_tarball_and_a_warm_run_asks_nothing() {
             "--fail-on",
             "never",
         ])
-        .env("npm_config_registry", &server.url)
-        .output()
-        .unwrap();
-    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .env("npm_config_registry", &server.url),
+    );
     assert_eq!(express_notes(&offline)["source"], "npm registry (cached)");
 }
 
@@ -414,10 +405,7 @@ pub fn notes_json(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    let notes = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code(), notes)
+    run_json(&mut cmd)
 }
 
 /// A package `widget` whose tarball has no changelog, so GitHub is asked.

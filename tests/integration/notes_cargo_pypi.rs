@@ -5,7 +5,7 @@
 
 use crate::http_server::{targz, Reply, Server};
 use crate::notes::{check_online, notes_json};
-use crate::support::TestRepo;
+use crate::support::{run_json, TestRepo};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -39,22 +39,18 @@ fn cargo_repo() -> TestRepo {
 /// `bumpcheck check --notes all --format json` on the last commit, offline, with the
 /// cargo home given.
 fn check_offline(repo: &TestRepo, cargo_home: &Path) -> Value {
-    let out = repo
-        .bumpcheck(&[
-            "check",
-            "--base",
-            "HEAD~1",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--notes",
-            "all",
-        ])
-        .env("CARGO_HOME", cargo_home)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
+    let args = [
+        "check",
+        "--base",
+        "HEAD~1",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--notes",
+        "all",
+    ];
+    run_json(repo.bumpcheck(&args).env("CARGO_HOME", cargo_home)).1
 }
 
 fn notes_of<'a>(report: &'a Value, name: &str) -> &'a Value {

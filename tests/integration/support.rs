@@ -95,36 +95,43 @@ impl TestRepo {
         (repo, base, head)
     }
 
+    /// `bumpcheck diff --format json` between two commits: (exit code, report).
+    pub fn diff_json_code(&self, base: &str, head: &str) -> (Option<i32>, Value) {
+        run_json(&mut self.bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head]))
+    }
+
     /// `bumpcheck diff --format json` between two commits, which must succeed.
-    pub fn diff_json(&self, base: &str, head: &str) -> serde_json::Value {
-        let out = self
-            .bumpcheck(&["diff", "--format", "json", "--base", base, "--head", head])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+    pub fn diff_json(&self, base: &str, head: &str) -> Value {
+        success(self.diff_json_code(base, head))
     }
 
     /// Runs `bumpcheck check --format json ARGS` and returns (exit code, report).
-    pub fn check_json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+    pub fn check_json(&self, args: &[&str]) -> (i32, Value) {
         let mut all = vec!["check", "--format", "json"];
         all.extend_from_slice(args);
-        let out = self.bumpcheck(&all).output().unwrap();
-        let code = out.status.code().unwrap();
-        let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): stdout={} stderr={}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (code, report)
+        let (code, report) = run_json(&mut self.bumpcheck(&all));
+        (code.unwrap(), report)
     }
+}
+
+/// Runs a command that prints JSON: (exit code, the JSON). Output that is not JSON fails
+/// the test, showing stdout and stderr.
+pub fn run_json(cmd: &mut assert_cmd::Command) -> (Option<i32>, Value) {
+    let out = cmd.output().unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): stdout={} stderr={}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), json)
+}
+
+/// The JSON of a command that must have exited 0.
+pub fn success((code, json): (Option<i32>, Value)) -> Value {
+    assert_eq!(code, Some(0), "{json:#}");
+    json
 }
 
 /// Keeps a bumpcheck command off the network and away from the user's configuration.
@@ -233,16 +240,9 @@ pub fn name_version_set(rows: &Value) -> BTreeSet<(String, String)> {
 
 /// What `bumpcheck packages --format json LOCKFILE` reads, as (name, version) pairs.
 pub fn packages_of(lockfile: &Path) -> BTreeSet<(String, String)> {
-    let out = cargo_bin_cmd!("bumpcheck")
-        .args(["packages", "--format", "json", lockfile.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    name_version_set(&serde_json::from_slice(&out.stdout).unwrap())
+    let mut cmd = cargo_bin_cmd!("bumpcheck");
+    cmd.args(["packages", "--format", "json", lockfile.to_str().unwrap()]);
+    name_version_set(&success(run_json(&mut cmd)))
 }
 
 /// The oracle files `PREFIX<rev>.json` in `dir`: (rev, parsed content).
