@@ -2,7 +2,7 @@
 //! reading (testdata/{pnpm,bun}/**/inventory-*.json), diffs of real before/after commits,
 //! the shared corpus, and the binary bun.lockb.
 
-use crate::support::{change, check_inventories, TestRepo};
+use crate::support::{change, changed_names, check_inventories, TestRepo};
 use serde_json::Value;
 use std::path::Path;
 
@@ -25,21 +25,9 @@ fn package_sets_match_pnpm_and_bun_own_reading() {
 
 /// `bumpcheck diff --format json` between a fixture's before/ and after/ commits.
 fn diff_fixture(fixture: &str) -> Value {
-    let repo = TestRepo::new();
-    repo.copy_fixture(&format!("{fixture}/before"), "");
-    let base = repo.commit("before");
-    repo.replace_with_fixture(&format!("{fixture}/after"));
-    let head = repo.commit("after");
+    let (repo, base, head) =
+        TestRepo::before_after(&format!("{fixture}/before"), &format!("{fixture}/after"));
     repo.diff_json(&base, &head)
-}
-
-fn names(report: &Value) -> Vec<&str> {
-    report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect()
 }
 
 #[test]
@@ -77,7 +65,7 @@ fn express_4_to_5_in_a_single_project() {
         );
         assert_eq!(change(&report, "array-flatten")["kind"], "removed");
         // The project's own folder, the peer-suffixed and the tarball entries did not move.
-        let n = names(&report);
+        let n = changed_names(&report);
         for same in ["local-lib", "react-dom", "react", "left-pad", "ms"] {
             assert!(!n.contains(&same), "{fixture}: {same} in {n:?}");
         }
@@ -109,7 +97,7 @@ fn express_4_to_5_in_a_workspace_member() {
             "{fixture}"
         );
         assert_eq!(change(&report, "send")["direct"], false, "{fixture}");
-        let n = names(&report);
+        let n = changed_names(&report);
         for same in ["@acme/web", "@acme/api", "lodash", "react-dom", "cross-env"] {
             assert!(!n.contains(&same), "{fixture}: {same} in {n:?}");
         }

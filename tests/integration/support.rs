@@ -89,8 +89,7 @@ impl TestRepo {
         let repo = TestRepo::new();
         repo.copy_fixture(before, "");
         let base = repo.commit("before");
-        repo.git(&["rm", "-rq", "--ignore-unmatch", "."]);
-        repo.copy_fixture(after, "");
+        repo.replace_with_fixture(after);
         let head = repo.commit("after");
         (repo, base, head)
     }
@@ -206,6 +205,16 @@ pub fn change<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::
         .iter()
         .find(|c| c["name"] == name)
         .unwrap_or_else(|| panic!("no change for {name} in {report:#}"))
+}
+
+/// The names of the changes in a JSON report, in report order.
+pub fn changed_names(report: &Value) -> Vec<&str> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
 }
 
 /// (rule, path, line) of every finding.
