@@ -1,7 +1,7 @@
 //! Direct dependencies: the manifests beside a lockfile and in its workspace members.
 
 use super::lockfiles::Read;
-use super::{describe, dir_of};
+use super::{describe, dir_of, prefix};
 use crate::git::{Repo, Snapshot};
 use crate::lockfile::includes::join;
 use crate::lockfile::{is_dependency_dir, Format, Lockfile};
@@ -107,11 +107,7 @@ fn workspace_members(
             .unwrap_or_default()
             .into_iter()
             .filter(|f| f.path.rsplit('/').next() == Some(manifest_name));
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
+        let prefix = prefix(dir);
         for f in found {
             let Some(rel) = dir_of(&f.path).strip_prefix(&prefix) else {
                 continue;

@@ -196,6 +196,15 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// A folder as a path prefix: `a/b` -> `a/b/`; the root stays empty.
+fn prefix(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
 fn describe(snapshot: &Snapshot) -> String {
     match snapshot {
         Snapshot::Commit(r) => {

@@ -1,6 +1,6 @@
 //! Firing rules and matching them against the sources each change's lockfile governs.
 
-use super::{dir_of, file_name};
+use super::{dir_of, file_name, prefix};
 use crate::diff::Change;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
@@ -15,25 +15,26 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 /// The folder a lockfile governs, less the folders that have a lockfile of their own
 /// for the same ecosystem.
 struct Scope {
+    /// Folder prefixes with their trailing `/` (empty for the repository root), kept
+    /// ready because `contains` runs for every file and fired rule.
     dir: String,
     excluded: Vec<String>,
 }
 
 impl Scope {
     fn contains(&self, path: &str) -> bool {
-        let under = |dir: &str| dir.is_empty() || path.starts_with(&format!("{dir}/"));
-        under(&self.dir) && !self.excluded.iter().any(|d| under(d))
+        path.starts_with(&self.dir) && !self.excluded.iter().any(|d| path.starts_with(d))
     }
 }
 
 fn scope_of(lockfile: &str, head_lockfiles: &[FileEntry]) -> Scope {
-    let dir = dir_of(lockfile).to_string();
+    let dir = prefix(dir_of(lockfile));
     let eco = Format::detect(file_name(lockfile)).map(Format::ecosystem);
     let excluded = head_lockfiles
         .iter()
         .filter(|e| Format::detect(file_name(&e.path)).map(Format::ecosystem) == eco)
-        .map(|e| dir_of(&e.path).to_string())
-        .filter(|d| *d != dir && (dir.is_empty() || d.starts_with(&format!("{dir}/"))))
+        .map(|e| prefix(dir_of(&e.path)))
+        .filter(|d| *d != dir && d.starts_with(&dir))
         .collect();
     Scope { dir, excluded }
 }
