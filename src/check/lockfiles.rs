@@ -9,7 +9,7 @@ use crate::lockfile::includes;
 use crate::lockfile::{Format, Lockfile, ParseError};
 use crate::report::{Report, ReportError};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// One lockfile read at one revision.
 pub(super) struct Read {
@@ -232,33 +232,84 @@ fn pair_moved(
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (mut used_g, mut used_n) = (BTreeSet::new(), BTreeSet::new());
-    let mut matched = Vec::new();
+    // Greedy, best score first; each lockfile pairs at most once.
+    let mut gone_slots: Vec<Option<Read>> = gone.drain(..).map(Some).collect();
+    let mut new_slots: Vec<Option<Read>> = new.drain(..).map(Some).collect();
     for (_, gi, ni) in candidates {
-        if used_g.insert(gi) && used_n.insert(ni) {
-            matched.push((gi, ni));
-        } else {
-            used_g.remove(&gi);
-            used_n.remove(&ni);
+        if gone_slots[gi].is_none() || new_slots[ni].is_none() {
+            continue;
         }
-    }
-    // Take matched items out, highest index first so the others stay valid.
-    let mut g_taken: BTreeMap<usize, Read> = BTreeMap::new();
-    let mut n_taken: BTreeMap<usize, Read> = BTreeMap::new();
-    let mut gi_sorted: Vec<usize> = matched.iter().map(|m| m.0).collect();
-    let mut ni_sorted: Vec<usize> = matched.iter().map(|m| m.1).collect();
-    gi_sorted.sort_unstable_by(|a, b| b.cmp(a));
-    ni_sorted.sort_unstable_by(|a, b| b.cmp(a));
-    for gi in gi_sorted {
-        g_taken.insert(gi, gone.remove(gi));
-    }
-    for ni in ni_sorted {
-        n_taken.insert(ni, new.remove(ni));
-    }
-    for (gi, ni) in matched {
-        let (g, n) = (g_taken.remove(&gi), n_taken.remove(&ni));
+        let (g, n) = (gone_slots[gi].take(), new_slots[ni].take());
         if g.as_ref().map(|g| &g.bytes) != n.as_ref().map(|n| &n.bytes) {
             pairs.push((g, n));
         }
+    }
+    gone.extend(gone_slots.into_iter().flatten());
+    new.extend(new_slots.into_iter().flatten());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lockfile::Package;
+
+    fn read(path: &str, names: &[&str]) -> Read {
+        let packages = names
+            .iter()
+            .map(|n| Package {
+                name: n.to_string(),
+                version: "1.0.0".into(),
+                source: None,
+            })
+            .collect();
+        Read {
+            entry: FileEntry {
+                path: path.into(),
+                blob: None,
+            },
+            bytes: path.as_bytes().to_vec(),
+            parsed: Some(Ok(Lockfile {
+                packages,
+                ..Lockfile::default()
+            })),
+        }
+    }
+
+    /// Each moved lockfile pairs once, best overlap first, even when a weaker candidate
+    /// for an already paired one comes up later.
+    #[test]
+    fn moved_lockfiles_pair_once_each() {
+        let mut gone = vec![
+            read("a/package-lock.json", &["x", "y", "z", "w"]),
+            read("b/package-lock.json", &["x", "y", "z"]),
+            read("c/package-lock.json", &["p", "q"]),
+            // A weaker candidate for a2, after b's: a2 is taken and must stay so.
+            read("d/package-lock.json", &["x", "y", "z", "w", "v", "u"]),
+        ];
+        let mut new = vec![
+            read("a2/package-lock.json", &["x", "y", "z", "w"]),
+            read("c2/package-lock.json", &["p", "q", "r"]),
+        ];
+        let mut pairs = Vec::new();
+        pair_moved(&mut gone, &mut new, &mut pairs);
+        let paired: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(g, n)| {
+                (
+                    g.as_ref().unwrap().entry.path.as_str(),
+                    n.as_ref().unwrap().entry.path.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            paired,
+            [
+                ("a/package-lock.json", "a2/package-lock.json"),
+                ("c/package-lock.json", "c2/package-lock.json")
+            ]
+        );
+        let still_gone: Vec<&str> = gone.iter().map(|g| g.entry.path.as_str()).collect();
+        assert_eq!(still_gone, ["b/package-lock.json", "d/package-lock.json"]);
+        assert!(new.is_empty());
     }
 }
