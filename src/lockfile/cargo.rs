@@ -74,7 +74,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockfile::pins as names;
+    use crate::lockfile::package_names as names;
 
     #[test]
     fn v1_with_metadata_checksums() {

@@ -461,18 +461,6 @@ impl From<serde_saphyr::Error> for ParseError {
     }
 }
 
-/// `name@version` of every package, sorted: what parser tests compare.
-#[cfg(test)]
-pub fn pins(lock: &Lockfile) -> Vec<String> {
-    let mut v: Vec<String> = lock
-        .packages
-        .iter()
-        .map(|p| format!("{}@{}", p.name, p.version))
-        .collect();
-    v.sort();
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
