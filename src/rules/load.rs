@@ -16,6 +16,11 @@ pub const COMPILED_LANGUAGES: &[SupportLang] = &[
     SupportLang::JavaScript,
     SupportLang::TypeScript,
     SupportLang::Tsx,
+    SupportLang::Python,
+    SupportLang::Rust,
+    SupportLang::Go,
+    SupportLang::Ruby,
+    SupportLang::Php,
 ];
 
 pub enum FileRole {
@@ -287,9 +292,18 @@ fn parse_trigger(
 /// The grammars a rule written for `lang` runs on.
 fn variants_of(lang: SupportLang) -> &'static [SupportLang] {
     match lang {
-        SupportLang::JavaScript => COMPILED_LANGUAGES,
+        SupportLang::JavaScript => &[
+            SupportLang::JavaScript,
+            SupportLang::TypeScript,
+            SupportLang::Tsx,
+        ],
         SupportLang::TypeScript => &[SupportLang::TypeScript, SupportLang::Tsx],
         SupportLang::Tsx => &[SupportLang::Tsx],
+        SupportLang::Python => &[SupportLang::Python],
+        SupportLang::Rust => &[SupportLang::Rust],
+        SupportLang::Go => &[SupportLang::Go],
+        SupportLang::Ruby => &[SupportLang::Ruby],
+        SupportLang::Php => &[SupportLang::Php],
         _ => &[],
     }
 }

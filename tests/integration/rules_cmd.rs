@@ -120,9 +120,9 @@ fn validate_names_file_line_and_field() {
     )
     .unwrap();
     std::fs::write(
-        p.join("python-rule.yml"),
-        RULE.replace("no-eval", "python-rule")
-            .replace("javascript", "python"),
+        p.join("java-rule.yml"),
+        RULE.replace("no-eval", "java-rule")
+            .replace("javascript", "java"),
     )
     .unwrap();
     std::fs::write(p.join("misnamed.yml"), RULE).unwrap();
@@ -141,7 +141,7 @@ fn validate_names_file_line_and_field() {
     assert!(text.contains("no-url.yml: `url`: missing `url`"), "{text}");
     assert!(
         text.contains(
-            "python-rule.yml:2:11: `language`: language `python` is not compiled into this build"
+            "java-rule.yml:2:11: `language`: language `java` is not compiled into this build"
         ),
         "{text}"
     );
