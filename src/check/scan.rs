@@ -183,6 +183,7 @@ fn match_file(
             change: ci,
             note: rule.note.clone(),
             suggestion: m.suggestion,
+            edit: m.edit,
         }
     };
     let mut out: Vec<Finding> = found
@@ -277,6 +278,7 @@ fn apply_suppressions(
                 change: ci,
                 note: None,
                 suggestion: None,
+                edit: None,
             });
         }
     }

@@ -129,6 +129,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     notes: NotesArgs,
     #[command(flatten)]
+    fix: super::fix::FixArgs,
+    #[command(flatten)]
     github: super::github::GithubArgs,
 }
 
@@ -162,7 +164,8 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
+    let mut opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
+    args.fix.adjust(&mut opts);
     let mut report = check::run(&opts).context("bumpcheck check failed")?;
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::of(&report).to_json())
@@ -181,6 +184,9 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
                 path.display()
             );
         }
+    }
+    if args.fix.run(&opts, &mut report, args.rev.output.as_ref())? {
+        return Ok(report.exit_code(args.fail_on.level()));
     }
     write(&report, args.format, &args.rev, color, true)?;
     let code = report.exit_code(args.fail_on.level());
