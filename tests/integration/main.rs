@@ -17,3 +17,4 @@ mod parity;
 mod reports;
 mod rules_cmd;
 mod support;
+mod suppressions;
