@@ -135,7 +135,7 @@ pub fn run(repo_dir: &Path, report: &mut Report, mode: Mode) -> Result<Outcome, 
                     path: path.clone(),
                     fixes: applied_refs,
                     reason: format!(
-                        "the fixed file does not parse ({after} syntax errors, {before} before), so it was left unchanged"
+                        "the fixed file does not parse ({after} syntax errors, {before} before)"
                     ),
                 });
                 continue;

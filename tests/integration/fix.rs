@@ -276,3 +276,38 @@ fn dry_run_needs_fix() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--fix"), "{stderr}");
 }
+
+/// What the report would not show is not fixed: suppressed and baselined findings.
+#[test]
+fn suppressed_and_baselined_findings_are_not_fixed() {
+    let old = "const app = require('express')();\napp.del('/old', h);\n";
+    let (repo, base) = express_upgrade(&[("src/app.js", old)]);
+    let baseline = repo.cache.path().join("baseline.json");
+    let b = baseline.to_str().unwrap();
+    let (code, _, stderr) = run(&repo, &["--base", &base, "--write-baseline", b]);
+    assert_eq!(code, 1, "{stderr}");
+    let kept = "app.del('/kept', h); // bumpcheck-ignore: express-5-app-del -- a shim keeps del";
+    let now = format!("{old}{kept}\napp.del('/new', h);\n");
+    repo.write("src/app.js", &now);
+    let (code, stdout, stderr) = run(
+        &repo,
+        &[
+            "--base",
+            &base,
+            "--baseline",
+            b,
+            "--fix",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(stderr.contains("applied 1 fix in 1 file"), "{stderr}");
+    assert_eq!(
+        read(&repo, "src/app.js"),
+        format!("{old}{kept}\napp.delete('/new', h);\n")
+    );
+    let report = json(&stdout);
+    assert_eq!(findings(&report), [], "{report:#}");
+    assert_eq!(report["suppressed"], 1);
+    assert_eq!(code, 0);
+}
