@@ -25,10 +25,17 @@ impl Edit {
 /// Edits, each with a caller's tag.
 pub type Tagged<T> = Vec<(Edit, T)>;
 
-/// Splits candidate edits (with a caller's tag each) into those applied, in text order,
-/// and those skipped because they overlap an earlier one. Ties on the start keep the
-/// given order, so the caller decides which of two edits at one place is "first".
-pub fn select<T>(mut edits: Tagged<T>) -> (Tagged<T>, Tagged<T>) {
+/// The edits that can be applied together, in text order, and the others, each with
+/// the index (in `applied`) of the edit it overlaps.
+pub struct Selection<T> {
+    pub applied: Tagged<T>,
+    pub skipped: Vec<(Edit, T, usize)>,
+}
+
+/// Selects the edits to apply: of overlapping edits, the first in text order. Ties on
+/// the start keep the given order, so the caller decides which of two edits at one
+/// place is "first".
+pub fn select<T>(mut edits: Tagged<T>) -> Selection<T> {
     edits.sort_by_key(|(e, _)| e.start); // stable: ties keep the caller's order
     let mut applied: Tagged<T> = Vec::new();
     let mut skipped = Vec::new();
@@ -38,12 +45,12 @@ pub fn select<T>(mut edits: Tagged<T>) -> (Tagged<T>, Tagged<T>) {
             edit.start < last.end || edit.start == last.start
         });
         if clashes {
-            skipped.push((edit, tag));
+            skipped.push((edit, tag, applied.len() - 1));
         } else {
             applied.push((edit, tag));
         }
     }
-    (applied, skipped)
+    Selection { applied, skipped }
 }
 
 /// The text with non-overlapping edits, sorted by start, applied. `None` when an edit
@@ -95,7 +102,7 @@ mod tests {
 
     #[test]
     fn first_of_overlapping_edits_wins() {
-        let (applied, skipped) = select(vec![
+        let Selection { applied, skipped } = select(vec![
             (edit(10, 20, "b"), "inner"),
             (edit(0, 5, "a"), "first"),
             (edit(8, 30, "c"), "outer"),
@@ -106,7 +113,12 @@ mod tests {
             v.iter().map(|(_, t)| *t).collect()
         }
         assert_eq!(tags(&applied), ["first", "outer", "touching"]);
-        assert_eq!(tags(&skipped), ["inner", "same point"]);
+        let skipped: Vec<(&str, usize)> = skipped.iter().map(|(_, t, i)| (*t, *i)).collect();
+        assert_eq!(
+            skipped,
+            [("inner", 1), ("same point", 2)],
+            "with what they overlap"
+        );
     }
 
     #[test]

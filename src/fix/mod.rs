@@ -96,55 +96,35 @@ pub fn run(repo_dir: &Path, report: &mut Report, mode: Mode) -> Result<Outcome, 
     };
     let mut fixed = BTreeSet::new();
     for (path, indexes) in by_path {
-        let refs: Vec<FixRef> = indexes.iter().map(|&i| fix_ref(report, i)).collect();
-        let refuse = |reason: String| FileProblem {
-            path: path.clone(),
-            fixes: refs.clone(),
-            reason,
+        let file = FileCtx {
+            repo: &repo,
+            root: &root,
+            head: head.as_ref(),
+            path: &path,
         };
-        let text = match read_scanned(&repo, &root, head.as_ref(), &report.head.rev, &path) {
-            Ok(text) => text,
-            Err(reason) => {
-                outcome.refused.push(refuse(reason));
+        let plan = match plan_file(&file, report, &indexes) {
+            Ok(Some(plan)) => plan,
+            Ok(None) => continue,
+            Err(Problem::Refused(p)) => {
+                outcome.refused.push(p);
+                continue;
+            }
+            Err(Problem::RolledBack(p)) => {
+                outcome.rolled_back.push(p);
                 continue;
             }
         };
-        let candidates: Vec<(Edit, usize)> = indexes
+        let applied_refs: Vec<FixRef> = plan
+            .applied
             .iter()
-            .filter_map(|&i| Some((report.findings[i].edit.clone()?, i)))
-            .filter(|(e, _)| !e.is_noop(&text))
+            .map(|&(_, i)| fix_ref(report, i))
             .collect();
-        let (applied, skipped) = edits::select(candidates);
-        let Some(new) = edits::apply(&text, applied.iter().map(|(e, _)| e)) else {
-            outcome
-                .refused
-                .push(refuse("the file changed while bumpcheck ran".into()));
-            continue;
-        };
-        if applied.is_empty() {
-            continue;
-        }
-        let applied_refs: Vec<FixRef> = applied.iter().map(|&(_, i)| fix_ref(report, i)).collect();
-        if let Some(lang) = language_of(&path) {
-            let (before, after) = (
-                parse::broken_nodes(lang, &text),
-                parse::broken_nodes(lang, &new),
-            );
-            if after > before {
-                outcome.rolled_back.push(FileProblem {
-                    path: path.clone(),
-                    fixes: applied_refs,
-                    reason: format!(
-                        "the fixed file does not parse ({after} syntax errors, {before} before)"
-                    ),
-                });
-                continue;
-            }
-        }
         match mode {
-            Mode::DryRun => outcome.diff.push_str(&diff::unified(&path, &text, &new)),
+            Mode::DryRun => outcome
+                .diff
+                .push_str(&diff::unified(&path, &plan.text, &plan.new)),
             Mode::Apply => {
-                if let Err(e) = write::replace_file(&root.join(&path), new.as_bytes()) {
+                if let Err(e) = write::replace_file(&root.join(&path), plan.new.as_bytes()) {
                     outcome.refused.push(FileProblem {
                         path: path.clone(),
                         fixes: applied_refs,
@@ -154,23 +134,19 @@ pub fn run(repo_dir: &Path, report: &mut Report, mode: Mode) -> Result<Outcome, 
                 }
             }
         }
-        for (edit, i) in &skipped {
-            let (_, first) = applied
-                .iter()
-                .find(|(a, _)| a.start == edit.start || (a.start < edit.end && edit.start < a.end))
-                .expect("a skipped edit overlaps an applied one");
+        for (_, i, first) in &plan.skipped {
             outcome.skipped.push(Skipped {
                 fix: fix_ref(report, *i),
-                overlaps: fix_ref(report, *first),
+                overlaps: fix_ref(report, plan.applied[*first].1),
             });
         }
         outcome.applied.extend(applied_refs);
         outcome.files.push(path.clone());
         if mode == Mode::Apply {
-            let applied_edits: Vec<Edit> = applied.iter().map(|(e, _)| e.clone()).collect();
-            fixed.extend(applied.iter().map(|&(_, i)| i));
+            let applied_edits: Vec<Edit> = plan.applied.iter().map(|(e, _)| e.clone()).collect();
+            fixed.extend(plan.applied.iter().map(|&(_, i)| i));
             for f in report.findings.iter_mut().filter(|f| f.path == path) {
-                remap::move_finding(f, &text, &new, &applied_edits);
+                remap::move_finding(f, &plan.text, &plan.new, &applied_edits);
             }
         }
     }
@@ -182,6 +158,72 @@ pub fn run(repo_dir: &Path, report: &mut Report, mode: Mode) -> Result<Outcome, 
     Ok(outcome)
 }
 
+/// Where a file is read from.
+struct FileCtx<'a> {
+    repo: &'a Repo,
+    root: &'a Path,
+    /// The head commit the findings were made on; `None` for the work tree.
+    head: Option<&'a Snapshot>,
+    path: &'a str,
+}
+
+/// A file's fixes, ready to write: the text as scanned, the text fixed, the edits
+/// applied and skipped (tagged with finding indexes).
+struct Plan {
+    text: String,
+    new: String,
+    applied: edits::Tagged<usize>,
+    skipped: Vec<(Edit, usize, usize)>,
+}
+
+enum Problem {
+    Refused(FileProblem),
+    RolledBack(FileProblem),
+}
+
+/// The fixes of the findings `indexes` (all in one file) applied to its text; `None`
+/// when none changes anything.
+fn plan_file(file: &FileCtx, report: &Report, indexes: &[usize]) -> Result<Option<Plan>, Problem> {
+    let refused = |reason: String| {
+        Problem::Refused(FileProblem {
+            path: file.path.to_string(),
+            fixes: indexes.iter().map(|&i| fix_ref(report, i)).collect(),
+            reason,
+        })
+    };
+    let text = read_scanned(file, &report.head.rev).map_err(refused)?;
+    let candidates: Vec<(Edit, usize)> = indexes
+        .iter()
+        .filter_map(|&i| Some((report.findings[i].edit.clone()?, i)))
+        .filter(|(e, _)| !e.is_noop(&text))
+        .collect();
+    let edits::Selection { applied, skipped } = edits::select(candidates);
+    if applied.is_empty() {
+        return Ok(None);
+    }
+    let new = edits::apply(&text, applied.iter().map(|(e, _)| e))
+        .ok_or_else(|| refused("the file changed while bumpcheck ran".into()))?;
+    if let Some(lang) = language_of(file.path) {
+        let before = parse::broken_nodes(lang, &text);
+        let after = parse::broken_nodes(lang, &new);
+        if after > before {
+            return Err(Problem::RolledBack(FileProblem {
+                path: file.path.to_string(),
+                fixes: applied.iter().map(|&(_, i)| fix_ref(report, i)).collect(),
+                reason: format!(
+                    "the fixed file does not parse ({after} syntax errors, {before} before)"
+                ),
+            }));
+        }
+    }
+    Ok(Some(Plan {
+        text,
+        new,
+        applied,
+        skipped,
+    }))
+}
+
 fn fix_ref(report: &Report, i: usize) -> FixRef {
     let f = &report.findings[i];
     FixRef {
@@ -191,18 +233,16 @@ fn fix_ref(report: &Report, i: usize) -> FixRef {
     }
 }
 
-/// The work tree's copy of `path`, provided it is what was scanned: when the head side
-/// was a commit, the work tree's file must be byte for byte that commit's.
-fn read_scanned(
-    repo: &Repo,
-    root: &Path,
-    head: Option<&Snapshot>,
-    head_rev: &str,
-    path: &str,
-) -> Result<String, String> {
-    let bytes = std::fs::read(root.join(path)).map_err(|e| format!("cannot read it: {e}"))?;
-    if let Some(head) = head {
-        let scanned = repo.read_path(head, path).map_err(|e| e.to_string())?;
+/// The work tree's copy of the file, provided it is what was scanned: when the head
+/// side was a commit, the work tree's file must be byte for byte that commit's.
+fn read_scanned(file: &FileCtx, head_rev: &str) -> Result<String, String> {
+    let bytes =
+        std::fs::read(file.root.join(file.path)).map_err(|e| format!("cannot read it: {e}"))?;
+    if let Some(head) = file.head {
+        let scanned = file
+            .repo
+            .read_path(head, file.path)
+            .map_err(|e| e.to_string())?;
         if scanned.as_deref() != Some(bytes.as_slice()) {
             let sha = head.commit().map(|c| c.to_string()).unwrap_or_default();
             return Err(format!(
