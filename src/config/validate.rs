@@ -157,7 +157,10 @@ pub fn check(raw: File, text: &str, display: &str, base: &Path) -> Result<Config
             );
         }
     }
-    let mut rules = RuleSettings::default();
+    let mut rules = RuleSettings {
+        file: display.to_string(),
+        ..RuleSettings::default()
+    };
     for (i, id) in raw.rules.disable.iter().enumerate() {
         rules
             .disable
