@@ -238,6 +238,20 @@ fn excluded_paths_are_not_scanned_and_their_lockfiles_not_read() {
         "{lockfiles:?}"
     );
 
+    // `diff` leaves the excluded lockfile out too, and an uncommitted edit under an
+    // excluded path does not turn the comparison to the work tree.
+    let diffed = repo.diff_json(&base, "HEAD");
+    assert!(diffed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["lockfile"] == "package-lock.json"));
+    repo.copy_fixture("npm/express-app/v4.21.2", "fixtures/old-app");
+    let (_, report) = check(&repo, &base, &[]);
+    assert_eq!(report["head"]["rev"], "HEAD");
+    let (_, report) = check(&repo, &base, &["--no-config"]);
+    assert_eq!(report["head"]["rev"], "worktree");
+
     // Without the file, both are there: the test above can fail.
     let (_, report) = check(&repo, &base, &["--no-config"]);
     let paths: Vec<String> = findings(&report).into_iter().map(|(_, p, _)| p).collect();
