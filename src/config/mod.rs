@@ -201,6 +201,22 @@ mod tests {
     }
 
     #[test]
+    fn keys_in_headers_inline_tables_and_arrays() {
+        assert_eq!(
+            errors("fail-on = \"error\"\n[rulez]\n"),
+            ["bumpcheck.toml:2:2: `rulez`: unknown field `rulez`, expected one of `fail-on`, `max-lockfile-size`, `exclude`, `rules`, `notes`, `registries`, `github`"]
+        );
+        assert_eq!(
+            errors("github = { apiurl = \"x\" }\n"),
+            ["bumpcheck.toml:1:12: `github.apiurl`: unknown field `apiurl`, expected `api-url` or `token-env`"]
+        );
+        assert_eq!(
+            errors("exclude = [\"a\", 1]\n"),
+            ["bumpcheck.toml:1:17: `exclude[1]`: invalid type: integer `1`, expected a string"]
+        );
+    }
+
+    #[test]
     fn a_syntax_error_has_a_position() {
         let e = errors("[rules\n");
         assert!(e[0].starts_with("bumpcheck.toml:1:"), "{e:?}");

@@ -352,14 +352,28 @@ fn the_npm_registry_of_the_file_is_where_notes_come_from() {
         &format!("[registries]\nnpm = \"{}\"\n", server.url),
     );
     let mut cmd = repo.bumpcheck(&["check", "--format", "json", "--base", &base]);
-    // The isolation's registry variable would win over the file: leave it out.
+    // The isolation's registry variable would win over the file: leave it out, and
+    // `npm` off the PATH, so that a file not applied cannot mean npm's own registry.
+    let no_npm = repo.path().join(".empty-path");
+    std::fs::create_dir_all(&no_npm).unwrap();
     cmd.env_remove("BUMPCHECK_OFFLINE")
         .env_remove("npm_config_registry")
+        .env("PATH", &no_npm)
         .env("BUMPCHECK_HTTP_RETRIES", "0");
     let (_, report) = run_json(&mut cmd);
     let express = &report["notes"][0];
     assert_eq!(express["source"], "npm registry", "{express:#}");
     assert!(server.count("/express") >= 1);
+
+    // `bumpcheck notes` in the repository reads the same file.
+    let mut cmd = repo.bumpcheck(&["notes", "express", "4.21.2..5.1.0", "--format", "json"]);
+    cmd.env_remove("BUMPCHECK_OFFLINE")
+        .env_remove("npm_config_registry")
+        .env("PATH", &no_npm)
+        .env("BUMPCHECK_CACHE_DIR", repo.path().join(".no-cache"));
+    let (code, notes) = run_json(&mut cmd);
+    assert_eq!(code, Some(0), "{notes:#}");
+    assert_eq!(notes["source"], "npm registry");
 
     // The environment variable wins over the file.
     let other = Server::start();
