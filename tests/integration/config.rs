@@ -491,3 +491,42 @@ fn init_rewrites_a_dot_file_in_place() {
         .unwrap()
         .starts_with("# bumpcheck.toml"));
 }
+
+#[test]
+fn the_github_api_and_token_variable_of_the_file_are_used() {
+    let server = Server::start();
+    crate::notes::serve_widget(&server);
+    server.route(
+        "/repos/acme/widget/releases?per_page=100",
+        vec![crate::http_server::Reply::ok(
+            serde_json::json!([{"tag_name": "v2.1.0", "name": "v2.1.0", "body": "- `Widget.turn()` removed", "draft": false}])
+                .to_string(),
+        )],
+    );
+    let repo = TestRepo::new();
+    repo.write(
+        "bumpcheck.toml",
+        &format!(
+            "[registries]\nnpm = \"{0}\"\n[github]\napi-url = \"{0}\"\ntoken-env = \"WIDGET_TOKEN\"\n",
+            server.url
+        ),
+    );
+    let mut cmd = repo.bumpcheck(&["notes", "widget", "1.4.0..2.1.0", "--format", "json"]);
+    cmd.env_remove("BUMPCHECK_OFFLINE")
+        .env_remove("npm_config_registry")
+        .env_remove("GITHUB_API_URL")
+        // Were the file's API ignored, the default host would go to a closed proxy.
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("NO_PROXY", "127.0.0.1")
+        .env("WIDGET_TOKEN", "t0ken")
+        .env("GITHUB_TOKEN", "not-this-one");
+    let (code, notes) = run_json(&mut cmd);
+    assert_eq!(code, Some(0), "{notes:#}");
+    assert_eq!(notes["source"], "GitHub releases");
+    let api = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.starts_with("/repos/acme/widget/releases"))
+        .unwrap();
+    assert_eq!(api.header("Authorization"), Some("Bearer t0ken"));
+}
