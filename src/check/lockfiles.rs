@@ -2,6 +2,7 @@
 
 use super::direct::direct_names;
 use super::{describe, file_name, lockfile_entries};
+use crate::config::Exclude;
 use crate::diff;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
@@ -47,9 +48,10 @@ pub(super) fn diff_lockfiles(
     head: &Snapshot,
     head_entries: &[FileEntry],
     limit: u64,
+    exclude: &Exclude,
     report: &mut Report,
 ) -> Result<()> {
-    let base_entries = lockfile_entries(repo, base)?;
+    let base_entries = lockfile_entries(repo, base, exclude)?;
     let head_paths: HashSet<&str> = head_entries.iter().map(|e| e.path.as_str()).collect();
     let base_paths: HashSet<&str> = base_entries.iter().map(|e| e.path.as_str()).collect();
 

@@ -6,6 +6,7 @@ mod direct;
 mod lockfiles;
 mod scan;
 
+use crate::config::Exclude;
 use crate::diff::Change;
 use crate::ecosystem::Ecosystem;
 use crate::error::Result;
@@ -42,6 +43,9 @@ pub struct Options {
     pub notes_options: notes::Options,
     /// Lockfiles larger than this are refused rather than read.
     pub max_lockfile_bytes: u64,
+    /// The configuration file in use. Its exclusions, rule settings and `notes.always`
+    /// apply here; its other settings are already merged into the fields above.
+    pub config: Option<crate::config::Config>,
 }
 
 /// The default `--max-lockfile-size`: far above the largest real lockfiles (tens of MiB).
@@ -49,12 +53,14 @@ pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
 
 pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
+    let config = opts.config.clone().unwrap_or_default();
     let (base, head) = sides(&repo, opts)?;
     let mut report = Report {
         schema_version: crate::report::SCHEMA_VERSION,
         tool: Tool::default(),
         base: revision(&base),
         head: revision(&head),
+        config: opts.config.as_ref().map(|c| c.display.clone()),
         changes: Vec::new(),
         findings: Vec::new(),
         notes: Vec::new(),
@@ -63,17 +69,18 @@ pub fn run(opts: &Options) -> Result<Report> {
         rules: Vec::new(),
         analysed_lockfiles: 0,
     };
-    let head_lockfiles = lockfile_entries(&repo, &head)?;
+    let head_lockfiles = lockfile_entries(&repo, &head, &config.exclude)?;
     lockfiles::diff_lockfiles(
         &repo,
         &base,
         &head,
         &head_lockfiles,
         opts.max_lockfile_bytes,
+        &config.exclude,
         &mut report,
     )?;
     if opts.scan && !report.changes.is_empty() {
-        let rules = RuleSet::load(true, &opts.rule_dirs);
+        let mut rules = RuleSet::load(true, &opts.rule_dirs);
         for e in &rules.errors {
             report.errors.push(ReportError {
                 path: e.path.clone(),
@@ -81,10 +88,23 @@ pub fn run(opts: &Options) -> Result<Report> {
                 message: e.to_string(),
             });
         }
-        let fired = scan::scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
-        // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
-        // go here once that file is read.
-        let always = BTreeSet::new();
+        for e in config.rules.apply(&mut rules) {
+            report.errors.push(ReportError {
+                path: e.path.clone(),
+                rev: None,
+                message: e.to_string(),
+            });
+        }
+        let fired = scan::scan(
+            &repo,
+            &head,
+            &head_lockfiles,
+            &config.exclude,
+            &rules,
+            &mut report,
+        )?;
+        config.rules.apply_to_findings(&mut report.findings);
+        let always = crate::config::always_wanted(&config.notes_always, &report.changes);
         let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
         let mut notes_opts = opts.notes_options.clone();
         notes_opts.project_dir = notes_opts
@@ -157,7 +177,10 @@ fn sides(repo: &Repo, opts: &Options) -> Result<(Snapshot, Snapshot)> {
         HeadMode::WorkTree => true,
         // An explicit --head means that commit; otherwise uncommitted lockfile edits
         // (`npm install express@5` just ran) mean the work tree.
-        HeadMode::Auto => opts.head.is_none() && has_uncommitted_lockfile(repo)?,
+        HeadMode::Auto => {
+            let exclude = opts.config.as_ref().map(|c| &c.exclude);
+            opts.head.is_none() && has_uncommitted_lockfile(repo, exclude)?
+        }
     };
     let head = if use_work_tree {
         let root = repo.workdir().ok_or(crate::git::GitError::Bare)?;
@@ -172,20 +195,26 @@ fn sides(repo: &Repo, opts: &Options) -> Result<(Snapshot, Snapshot)> {
     Ok((Snapshot::Commit(base), head))
 }
 
-fn has_uncommitted_lockfile(repo: &Repo) -> Result<bool> {
+fn has_uncommitted_lockfile(repo: &Repo, exclude: Option<&Exclude>) -> Result<bool> {
     Ok(repo.uncommitted_paths()?.iter().any(|p| {
+        if exclude.is_some_and(|e| e.excludes(p)) {
+            return false;
+        }
         let mut parts = p.split('/').collect::<Vec<_>>();
         let name = parts.pop().unwrap_or_default();
         Format::detect(name).is_some() && !parts.iter().any(|d| is_dependency_dir(d))
     }))
 }
 
-fn lockfile_entries(repo: &Repo, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
-    Ok(repo.list_files(
+/// The lockfiles of a snapshot, less those under the configuration's `exclude`.
+fn lockfile_entries(repo: &Repo, snapshot: &Snapshot, exclude: &Exclude) -> Result<Vec<FileEntry>> {
+    let mut entries = repo.list_files(
         snapshot,
         |_, name| !is_dependency_dir(name),
         |_, name| Format::detect(name).is_some(),
-    )?)
+    )?;
+    entries.retain(|e| !exclude.excludes(&e.path));
+    Ok(entries)
 }
 
 fn file_name(path: &str) -> &str {

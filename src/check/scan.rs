@@ -1,6 +1,7 @@
 //! Firing rules and matching them against the sources each change's lockfile governs.
 
 use super::{dir_of, file_name, prefix};
+use crate::config::Exclude;
 use crate::diff::Change;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
@@ -46,6 +47,7 @@ pub(super) fn scan(
     repo: &Repo,
     head: &Snapshot,
     head_lockfiles: &[FileEntry],
+    exclude: &Exclude,
     rules: &RuleSet,
     report: &mut Report,
 ) -> Result<BTreeSet<usize>> {
@@ -86,7 +88,8 @@ pub(super) fn scan(
         .iter()
         .map(|c| (c.lockfile.as_str(), scope_of(&c.lockfile, head_lockfiles)))
         .collect();
-    let sources = repo.list_files(head, files::descend, files::is_source)?;
+    let mut sources = repo.list_files(head, files::descend, files::is_source)?;
+    sources.retain(|f| !exclude.excludes(&f.path));
 
     // Per file: the rules that apply, each attributed to the first change that fired it.
     let jobs: Vec<(FileEntry, Vec<(usize, usize)>)> = sources

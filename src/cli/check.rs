@@ -2,6 +2,7 @@
 
 use super::{emit, Color};
 use crate::check::{self, HeadMode, Options};
+use crate::config::Config;
 use crate::notes;
 use crate::report::baseline::Baseline;
 use crate::report::{github, json, markdown, sarif, text};
@@ -29,9 +30,11 @@ pub struct RevisionArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Refuse lockfiles larger than this many MiB.
-    #[arg(long, value_name = "MIB", default_value_t = check::DEFAULT_MAX_LOCKFILE_MIB)]
-    max_lockfile_size: u64,
+    /// Refuse lockfiles larger than this many MiB [default: 256].
+    #[arg(long, value_name = "MIB")]
+    max_lockfile_size: Option<u64>,
+    #[command(flatten)]
+    config: super::config::ConfigArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -79,9 +82,9 @@ pub enum NotesChoice {
 
 #[derive(Args)]
 pub struct NotesArgs {
-    /// Which changed packages get release notes.
-    #[arg(long, value_enum, default_value_t = NotesChoice::Direct, env = "BUMPCHECK_NOTES")]
-    notes: NotesChoice,
+    /// Which changed packages get release notes [default: direct].
+    #[arg(long, value_enum, env = "BUMPCHECK_NOTES")]
+    notes: Option<NotesChoice>,
     /// Use only what is on disk: installed packages and the cache. No network.
     #[arg(long, env = "BUMPCHECK_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
     offline: bool,
@@ -95,14 +98,19 @@ impl NotesArgs {
             cache_dir: None,
             project_dir: None,
             progress: true,
+            endpoints: Default::default(),
         }
     }
 
-    fn selection(&self) -> notes::Selection {
+    /// `--notes`, else the configuration's `notes.mode`, else direct.
+    fn selection(&self, config: Option<&Config>) -> notes::Selection {
         match self.notes {
-            NotesChoice::None => notes::Selection::None,
-            NotesChoice::Direct => notes::Selection::Direct,
-            NotesChoice::All => notes::Selection::All,
+            Some(NotesChoice::None) => notes::Selection::None,
+            Some(NotesChoice::Direct) => notes::Selection::Direct,
+            Some(NotesChoice::All) => notes::Selection::All,
+            None => config
+                .and_then(|c| c.notes_mode)
+                .unwrap_or(notes::Selection::Direct),
         }
     }
 }
@@ -114,9 +122,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit with status 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Exit with status 1 when a finding has at least this severity [default: error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// More rule directories, besides the built-in library (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
@@ -143,8 +151,25 @@ pub struct DiffArgs {
     format: Format,
 }
 
-/// `notes` is `None` for `diff`, which neither scans nor fetches notes.
-fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs>) -> Options {
+/// `notes` is `None` for `diff`, which neither scans nor fetches notes. Flags win over
+/// the configuration file, which wins over the defaults.
+fn options(
+    rev: &RevisionArgs,
+    rule_dirs: Vec<PathBuf>,
+    notes: Option<&NotesArgs>,
+    config: Option<Config>,
+) -> Options {
+    let mut notes_options = notes.map(NotesArgs::options).unwrap_or_default();
+    let mut dirs = Vec::new();
+    if let Some(c) = &config {
+        notes_options.endpoints = c.endpoints.clone();
+        dirs.extend(c.rule_dirs.iter().cloned());
+    }
+    dirs.extend(rule_dirs);
+    let max_mib = rev
+        .max_lockfile_size
+        .or(config.as_ref().and_then(|c| c.max_lockfile_size))
+        .unwrap_or(check::DEFAULT_MAX_LOCKFILE_MIB);
     Options {
         repo: rev.repo.clone(),
         base: rev.base.clone(),
@@ -154,17 +179,25 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs
         } else {
             HeadMode::Auto
         },
-        rule_dirs,
+        rule_dirs: dirs,
         github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
         scan: notes.is_some(),
-        max_lockfile_bytes: rev.max_lockfile_size.saturating_mul(1024 * 1024),
-        notes: notes.map_or(notes::Selection::None, NotesArgs::selection),
-        notes_options: notes.map(NotesArgs::options).unwrap_or_default(),
+        max_lockfile_bytes: max_mib.saturating_mul(1024 * 1024),
+        notes: notes.map_or(notes::Selection::None, |n| n.selection(config.as_ref())),
+        notes_options,
+        config,
     }
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let mut opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
+    let config = args.rev.config.load(&args.rev.repo)?;
+    let fail_on = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
+        (Some(flag), _) => flag.level(),
+        (None, Some(crate::config::FailOn::At(s))) => Some(s),
+        (None, Some(crate::config::FailOn::Never)) => None,
+        (None, None) => FailOn::Error.level(),
+    };
+    let mut opts = options(&args.rev, args.rules.clone(), Some(&args.notes), config);
     args.fix.adjust(&mut opts);
     let mut report = check::run(&opts).context("bumpcheck check failed")?;
     if let Some(path) = &args.write_baseline {
@@ -186,16 +219,17 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
         }
     }
     if args.fix.run(&opts, &mut report, args.rev.output.as_ref())? {
-        return Ok(report.exit_code(args.fail_on.level()));
+        return Ok(report.exit_code(fail_on));
     }
     write(&report, args.format, &args.rev, color, true)?;
-    let code = report.exit_code(args.fail_on.level());
+    let code = report.exit_code(fail_on);
     super::github::after_check(&report, &args.github)?;
     Ok(code)
 }
 
 pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, Vec::new(), None);
+    let config = args.rev.config.load(&args.rev.repo)?;
+    let opts = options(&args.rev, Vec::new(), None, config);
     let report = check::run(&opts).context("bumpcheck diff failed")?;
     write(&report, args.format, &args.rev, color, false)?;
     Ok(report.exit_code(None))

@@ -3,8 +3,10 @@
 
 mod check;
 mod completions;
+mod config;
 mod fix;
 mod github;
+mod init;
 mod notes;
 mod packages;
 mod rules;
@@ -20,7 +22,7 @@ use std::path::PathBuf;
     about = "Catches the regressions a dependency upgrade is about to cause",
     long_about = "Compares the lockfiles of two git revisions, and matches the rules whose \
                   package and version window the upgrade crosses against your code.",
-    after_help = "Examples:\n  bumpcheck check                      # this branch against the default branch\n  npm install express@5 && bumpcheck check   # uncommitted lockfile change\n  bumpcheck check --base v1.2.0 --head HEAD --format json\n  bumpcheck rules test"
+    after_help = "Examples:\n  bumpcheck check                      # this branch against the default branch\n  npm install express@5 && bumpcheck check   # uncommitted lockfile change\n  bumpcheck check --base v1.2.0 --head HEAD --format json\n  bumpcheck init                       # a starter bumpcheck.toml\n  bumpcheck rules test"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,7 +36,7 @@ pub struct Cli {
 enum Command {
     /// Report the lockfile changes and the code they put at risk.
     #[command(
-        after_help = "Examples:\n  bumpcheck check\n  bumpcheck check --base origin/main --head HEAD --fail-on warning\n  bumpcheck check --worktree --format json --output report.json"
+        after_help = "Examples:\n  bumpcheck check\n  bumpcheck check --base origin/main --head HEAD --fail-on warning\n  bumpcheck check --worktree --format json --output report.json\n  bumpcheck check --config ci/bumpcheck.toml   # or --no-config"
     )]
     Check(check::CheckArgs),
     /// List the lockfile changes only (no rules are matched).
@@ -60,6 +62,11 @@ enum Command {
         after_help = "Examples:\n  bumpcheck completions bash > ~/.local/share/bash-completion/completions/bumpcheck\n  bumpcheck completions zsh > ~/.zfunc/_bumpcheck\n  bumpcheck completions man > bumpcheck.1"
     )]
     Completions(completions::CompletionsArgs),
+    /// Write a commented starter bumpcheck.toml (and, on request, the GitHub workflow).
+    #[command(
+        after_help = "Examples:\n  bumpcheck init                      # bumpcheck.toml at the repository root\n  bumpcheck init --github-workflow    # and .github/workflows/bumpcheck.yml\n  bumpcheck init --force              # overwrite an existing file"
+    )]
+    Init(init::InitArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -101,6 +108,7 @@ pub fn main() -> i32 {
         Command::Packages(args) => packages::run(args),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Completions(args) => completions::run(args),
+        Command::Init(args) => init::run(args),
     };
     match result {
         Ok(code) => code,

@@ -88,6 +88,8 @@ pub struct Options {
     pub project_dir: Option<PathBuf>,
     /// Show a progress bar on stderr when fetching takes a while.
     pub progress: bool,
+    /// Registries and GitHub endpoints from `bumpcheck.toml`.
+    pub endpoints: config::Endpoints,
 }
 
 /// What a run did, besides its notes (for tests and benchmarks).
@@ -128,25 +130,28 @@ async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNo
     // for; offline too, since the configured registry names the cache entries.
     let wants = |e: Ecosystem| requests.iter().any(|r| r.ecosystem == e);
     let project_dir = opts.project_dir.as_deref();
+    let ends = &opts.endpoints;
     let shared = Arc::new(Shared {
         http: Http::new(opts.http.clone(), cache),
         npm: if wants(Ecosystem::Npm) {
-            NpmConfig::discover(project_dir)
+            NpmConfig::discover_with(project_dir, ends.npm_registry.as_deref())
         } else {
             NpmConfig::default()
         },
         cargo: if wants(Ecosystem::Cargo) {
-            CargoConfig::discover(project_dir)
+            let mut cargo = CargoConfig::discover(project_dir);
+            cargo.default_index = ends.cargo_index.clone();
+            cargo
         } else {
             CargoConfig::default()
         },
         cargo_indexes: sources::cargo::IndexConfigs::default(),
         pip: if wants(Ecosystem::Pypi) {
-            PipConfig::discover()
+            PipConfig::discover_with(ends.pypi_index.as_deref())
         } else {
             PipConfig::default()
         },
-        github: GithubConfig::from_env(),
+        github: GithubConfig::from_env_with(ends),
         offline: opts.offline,
     });
     let bar = progress_bar(opts.progress, requests.len());

@@ -23,6 +23,8 @@ pub struct Report {
     pub tool: Tool,
     pub base: Revision,
     pub head: Revision,
+    /// The configuration file used (`bumpcheck.toml`), or `None`.
+    pub config: Option<String>,
     pub changes: Vec<Change>,
     pub findings: Vec<Finding>,
     /// Release notes of the selected changed packages.
@@ -206,6 +208,7 @@ pub(crate) mod tests {
                 rev: "HEAD".into(),
                 commit: Some("2222222222222222222222222222222222222222".into()),
             },
+            config: None,
             changes: vec![Change {
                 ecosystem: Ecosystem::Npm,
                 name: "express".into(),

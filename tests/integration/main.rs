@@ -4,6 +4,7 @@
 
 mod changelog_corpus;
 mod check_npm;
+mod config;
 mod fix;
 mod formats_cargo_python;
 mod formats_others;

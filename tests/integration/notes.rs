@@ -409,7 +409,7 @@ pub fn notes_json(
 }
 
 /// A package `widget` whose tarball has no changelog, so GitHub is asked.
-fn serve_widget(server: &Server) {
+pub fn serve_widget(server: &Server) {
     let widget = "git+https://github.com/acme/widget.git";
     server.route(
         "/widget",
