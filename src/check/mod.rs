@@ -6,6 +6,8 @@ mod direct;
 mod lockfiles;
 mod scan;
 
+pub(crate) use lockfiles::{read_current, Current};
+
 use crate::diff::Change;
 use crate::ecosystem::Ecosystem;
 use crate::error::Result;
@@ -50,19 +52,7 @@ pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
 pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
     let (base, head) = sides(&repo, opts)?;
-    let mut report = Report {
-        schema_version: crate::report::SCHEMA_VERSION,
-        tool: Tool::default(),
-        base: revision(&base),
-        head: revision(&head),
-        changes: Vec::new(),
-        findings: Vec::new(),
-        notes: Vec::new(),
-        errors: Vec::new(),
-        suppressed: 0,
-        rules: Vec::new(),
-        analysed_lockfiles: 0,
-    };
+    let mut report = empty_report(revision(&base), revision(&head));
     let head_lockfiles = lockfile_entries(&repo, &head)?;
     lockfiles::diff_lockfiles(
         &repo,
@@ -72,27 +62,61 @@ pub fn run(opts: &Options) -> Result<Report> {
         opts.max_lockfile_bytes,
         &mut report,
     )?;
-    if opts.scan && !report.changes.is_empty() {
-        let rules = RuleSet::load(true, &opts.rule_dirs);
-        for e in &rules.errors {
-            report.errors.push(ReportError {
-                path: e.path.clone(),
-                rev: None,
-                message: e.to_string(),
-            });
-        }
-        let fired = scan::scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
-        // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
-        // go here once that file is read.
-        let always = BTreeSet::new();
-        let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
-        let mut notes_opts = opts.notes_options.clone();
-        notes_opts.project_dir = notes_opts
-            .project_dir
-            .or_else(|| repo.workdir().map(PathBuf::from));
-        report.notes = notes::collect(requests, &notes_opts).0;
+    if opts.scan {
+        analyse(&repo, &head, &head_lockfiles, opts, &mut report)?;
     }
     Ok(report)
+}
+
+/// A report with no changes yet.
+pub(crate) fn empty_report(base: Revision, head: Revision) -> Report {
+    Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool: Tool::default(),
+        base,
+        head,
+        changes: Vec::new(),
+        findings: Vec::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+        suppressed: 0,
+        rules: Vec::new(),
+        analysed_lockfiles: 0,
+    }
+}
+
+/// The stages after the changes are known, shared by `check` and `preview`: fires the
+/// rules for `report.changes`, matches them against the sources of `head` (each change
+/// scoped to its lockfile's folder among `head_lockfiles`) and collects release notes.
+pub(crate) fn analyse(
+    repo: &Repo,
+    head: &Snapshot,
+    head_lockfiles: &[FileEntry],
+    opts: &Options,
+    report: &mut Report,
+) -> Result<()> {
+    if report.changes.is_empty() {
+        return Ok(());
+    }
+    let rules = RuleSet::load(true, &opts.rule_dirs);
+    for e in &rules.errors {
+        report.errors.push(ReportError {
+            path: e.path.clone(),
+            rev: None,
+            message: e.to_string(),
+        });
+    }
+    let fired = scan::scan(repo, head, head_lockfiles, &rules, report)?;
+    // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
+    // go here once that file is read.
+    let always = BTreeSet::new();
+    let requests = notes_requests(&report.changes, &fired, &always, opts.notes, head);
+    let mut notes_opts = opts.notes_options.clone();
+    notes_opts.project_dir = notes_opts
+        .project_dir
+        .or_else(|| repo.workdir().map(PathBuf::from));
+    report.notes = notes::collect(requests, &notes_opts).0;
+    Ok(())
 }
 
 /// The changed packages whose release notes are wanted: direct dependencies, packages
@@ -136,7 +160,7 @@ fn notes_requests(
         .collect()
 }
 
-fn revision(s: &Snapshot) -> Revision {
+pub(crate) fn revision(s: &Snapshot) -> Revision {
     match s {
         Snapshot::Commit(r) => Revision {
             rev: r.rev.clone(),
@@ -180,7 +204,7 @@ fn has_uncommitted_lockfile(repo: &Repo) -> Result<bool> {
     }))
 }
 
-fn lockfile_entries(repo: &Repo, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
+pub(crate) fn lockfile_entries(repo: &Repo, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
     Ok(repo.list_files(
         snapshot,
         |_, name| !is_dependency_dir(name),
