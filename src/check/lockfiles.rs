@@ -207,7 +207,11 @@ pub(crate) fn read_current(
             Some(Err(e)) => report.errors.push(ReportError {
                 path: r.entry.path.clone(),
                 rev: snapshot.commit().map(|c| c.to_string()),
-                message: format!("cannot read {} at {}: {e}", r.entry.path, describe(snapshot)),
+                message: format!(
+                    "cannot read {} at {}: {e}",
+                    r.entry.path,
+                    describe(snapshot)
+                ),
             }),
             None => {}
         }

@@ -16,6 +16,14 @@ pub mod pip_config;
 pub mod sanitize;
 mod sources;
 
+pub use sources::cargo::prefix as index_prefix;
+pub use sources::redact;
+
+/// Python project pages (PEP 691/503), read by the registry's version listing too.
+pub mod pypi_files {
+    pub use super::sources::pypi::{dist_name_version, project_files, File, ACCEPT};
+}
+
 use crate::ecosystem::Ecosystem;
 use cargo_config::CargoConfig;
 use changelog::Section;
