@@ -10,11 +10,24 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+/// Where to read and write, shared by `check`, `diff` and `preview`.
 #[derive(Args)]
-pub struct RevisionArgs {
+pub struct RepoArgs {
     /// The repository (default: the one containing the current directory).
     #[arg(long, default_value = ".")]
     repo: PathBuf,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Refuse lockfiles larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = check::DEFAULT_MAX_LOCKFILE_MIB)]
+    max_lockfile_size: u64,
+}
+
+#[derive(Args)]
+pub struct RevisionArgs {
+    #[command(flatten)]
+    repo: RepoArgs,
     /// The revision before the upgrade (default: the merge-base with the default branch,
     /// or with GITHUB_BASE_REF in GitHub Actions).
     #[arg(long)]
@@ -26,12 +39,6 @@ pub struct RevisionArgs {
     /// Compare with the work tree, committed or not.
     #[arg(long)]
     worktree: bool,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// Refuse lockfiles larger than this many MiB.
-    #[arg(long, value_name = "MIB", default_value_t = check::DEFAULT_MAX_LOCKFILE_MIB)]
-    max_lockfile_size: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,7 +63,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn level(self) -> Option<Severity> {
+    pub(super) fn level(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -98,7 +105,7 @@ impl NotesArgs {
         }
     }
 
-    fn selection(&self) -> notes::Selection {
+    pub(super) fn selection(&self) -> notes::Selection {
         match self.notes {
             NotesChoice::None => notes::Selection::None,
             NotesChoice::Direct => notes::Selection::Direct,
@@ -107,19 +114,26 @@ impl NotesArgs {
     }
 }
 
+/// How findings are reported, shared by `check` and `preview`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with status 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// More rule directories, besides the built-in library (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     rev: RevisionArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Exit with status 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
-    /// More rule directories, besides the built-in library (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
-    rules: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -144,7 +158,6 @@ pub struct DiffArgs {
 /// `notes` is `None` for `diff`, which neither scans nor fetches notes.
 fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs>) -> Options {
     Options {
-        repo: rev.repo.clone(),
         base: rev.base.clone(),
         head: rev.head.clone(),
         head_mode: if rev.worktree {
@@ -152,17 +165,33 @@ fn options(rev: &RevisionArgs, rule_dirs: Vec<PathBuf>, notes: Option<&NotesArgs
         } else {
             HeadMode::Auto
         },
+        ..repo_options(&rev.repo, rule_dirs, notes)
+    }
+}
+
+/// The options every command that reads a repository shares; base and head left to
+/// their defaults.
+pub(super) fn repo_options(
+    repo: &RepoArgs,
+    rule_dirs: Vec<PathBuf>,
+    notes: Option<&NotesArgs>,
+) -> Options {
+    Options {
+        repo: repo.repo.clone(),
+        base: None,
+        head: None,
+        head_mode: HeadMode::Auto,
         rule_dirs,
         github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
         scan: notes.is_some(),
-        max_lockfile_bytes: rev.max_lockfile_size.saturating_mul(1024 * 1024),
+        max_lockfile_bytes: repo.max_lockfile_size.saturating_mul(1024 * 1024),
         notes: notes.map_or(notes::Selection::None, NotesArgs::selection),
         notes_options: notes.map(NotesArgs::options).unwrap_or_default(),
     }
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, args.rules.clone(), Some(&args.notes));
+    let opts = options(&args.rev, args.report.rules.clone(), Some(&args.notes));
     let mut report = check::run(&opts).context("bumpcheck check failed")?;
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::of(&report).to_json())
@@ -182,8 +211,8 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
             );
         }
     }
-    write(&report, args.format, &args.rev, color, true)?;
-    let code = report.exit_code(args.fail_on.level());
+    write(&report, args.report.format, &args.rev.repo, color, true)?;
+    let code = report.exit_code(args.report.fail_on.level());
     super::github::after_check(&report, &args.github)?;
     Ok(code)
 }
@@ -191,15 +220,16 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
 pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
     let opts = options(&args.rev, Vec::new(), None);
     let report = check::run(&opts).context("bumpcheck diff failed")?;
-    write(&report, args.format, &args.rev, color, false)?;
+    write(&report, args.format, &args.rev.repo, color, false)?;
     Ok(report.exit_code(None))
 }
 
-/// Renders for `check` (findings, transitive changes capped) or `diff` (every change).
-fn write(
+/// Renders for `check` and `preview` (findings, transitive changes capped) or `diff`
+/// (every change).
+pub(super) fn write(
     report: &crate::report::Report,
     format: Format,
-    rev: &RevisionArgs,
+    rev: &RepoArgs,
     color: Color,
     with_findings: bool,
 ) -> anyhow::Result<()> {

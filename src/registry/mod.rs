@@ -33,7 +33,7 @@ pub struct Query {
 }
 
 #[derive(Debug, Error)]
-#[error("{spec}: {problem}")]
+#[error("`{spec}`: {problem}")]
 pub struct RegistryError {
     pub spec: String,
     pub problem: Problem,
