@@ -264,3 +264,78 @@ fn prefix_of(ecosystem: Ecosystem) -> &'static str {
         e => e.as_str(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lockfile::{Format, Lockfile, Package};
+
+    fn lock(path: &str, format: Format, pins: &[(&str, &str)], direct: &[&str]) -> Current {
+        Current {
+            path: path.into(),
+            format,
+            lockfile: Lockfile {
+                packages: pins
+                    .iter()
+                    .map(|(n, v)| Package {
+                        name: n.to_string(),
+                        version: v.to_string(),
+                        source: None,
+                    })
+                    .collect(),
+                ..Lockfile::default()
+            },
+            direct: direct.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    fn query(eco: Ecosystem, name: &str) -> Query {
+        Query {
+            spec: name.into(),
+            ecosystem: eco,
+            name: name.into(),
+            wanted: Wanted::Exact("unused".into()),
+            source: None,
+        }
+    }
+
+    #[test]
+    fn changes_from_the_highest_pinned_copy() {
+        let npm = lock(
+            "package-lock.json",
+            Format::NpmPackageLock,
+            &[
+                ("debug", "2.6.9"),
+                ("debug", "4.3.4"),
+                ("express", "4.21.2"),
+            ],
+            &["express"],
+        );
+        let c = change(&query(Ecosystem::Npm, "debug"), &npm, "4.4.0").unwrap();
+        assert_eq!(
+            (c.from.as_deref(), c.to.as_deref()),
+            (Some("4.3.4"), Some("4.4.0"))
+        );
+        assert_eq!(c.kind, crate::version::ChangeKind::Minor);
+        assert_eq!(c.from_all, ["2.6.9", "4.3.4"]);
+        assert!(!c.direct);
+        let c = change(&query(Ecosystem::Npm, "express"), &npm, "5.1.0").unwrap();
+        assert!(c.direct && c.from_all.is_empty());
+        // Every copy already at the target: nothing changes.
+        assert!(change(&query(Ecosystem::Npm, "express"), &npm, "4.21.2").is_none());
+        // One copy behind: still a change.
+        assert!(change(&query(Ecosystem::Npm, "debug"), &npm, "4.3.4").is_some());
+        assert!(change(&query(Ecosystem::Npm, "left-pad"), &npm, "1.0.0").is_none());
+
+        // Python names match however they are written; the lockfile's spelling is kept.
+        let py = lock(
+            "requirements.txt",
+            Format::Requirements,
+            &[("Flask", "2.3.3")],
+            &["flask"],
+        );
+        let c = change(&query(Ecosystem::Pypi, "flask"), &py, "3.0").unwrap();
+        assert_eq!(c.name, "Flask");
+        assert!(change(&query(Ecosystem::Pypi, "FLASK"), &py, "2.3.3").is_none());
+    }
+}

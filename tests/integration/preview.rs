@@ -224,6 +224,41 @@ fn offline_takes_an_exact_version_and_refuses_ranges_and_tags() {
     let err = fails_with_2(&mut repo.bumpcheck(&["preview", "express@5"]));
     assert!(err.contains("offline"), "{err}");
 
+    // The other formats, --output and --fail-on, as check has them.
+    let sarif = repo.path().join("preview.sarif");
+    let out = repo
+        .bumpcheck(&[
+            "preview",
+            "--offline",
+            "express@5.1.0",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ])
+        .arg("--output")
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(sarif).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        EXPECTED.len()
+    );
+    let out = repo
+        .bumpcheck(&[
+            "preview",
+            "--offline",
+            "express@5.1.0",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("`worktree` → `preview`"));
+
     // Already there: nothing to report, and it says so.
     let out = repo
         .bumpcheck(&["preview", "express@4.21.2"])
