@@ -81,9 +81,11 @@ fn expected() -> Vec<(String, u64)> {
     EXPECTED.iter().map(|(r, l)| (r.to_string(), *l)).collect()
 }
 
-/// `bumpcheck preview --offline --format json SPEC`, with no registry anywhere.
-fn preview_offline(repo: &TestRepo, spec: &str) -> (Option<i32>, Value) {
-    run_json(&mut repo.bumpcheck(&["preview", "--offline", spec, "--format", "json"]))
+/// `bumpcheck preview --offline --format json ARGS`, with no registry anywhere.
+fn preview_offline(repo: &TestRepo, args: &[&str]) -> (Option<i32>, Value) {
+    let mut all = vec!["preview", "--offline", "--format", "json"];
+    all.extend_from_slice(args);
+    run_json(&mut repo.bumpcheck(&all))
 }
 
 /// stderr of a command that must fail with status 2.
@@ -204,13 +206,25 @@ fn preview_equals_check_after_the_real_upgrade() {
             .collect()
     };
     assert_eq!(columns(&preview), columns(&check));
+
+    // Now the work tree has express 5; --head previews from the commit instead.
+    let out = repo
+        .bumpcheck(&["preview", "express@5.1.0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already at 5.1.0"));
+    let (_, from_head) = preview_offline(&repo, &["express@5.1.0", "--head", "HEAD"]);
+    assert_eq!(change(&from_head, "express")["from"], "4.21.2");
+    assert_eq!(from_head["base"]["rev"], "HEAD");
+    assert_eq!(set(&from_head), set(&check));
 }
 
 #[test]
 fn offline_takes_an_exact_version_and_refuses_ranges_and_tags() {
     let repo = express_app();
     // No server at all: the isolated environment points every endpoint at a closed port.
-    let (code, report) = preview_offline(&repo, "express@5.1.0");
+    let (code, report) = preview_offline(&repo, &["express@5.1.0"]);
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(change(&report, "express")["to"], "5.1.0");
     assert_eq!(rule_lines(&report), expected());
@@ -225,37 +239,28 @@ fn offline_takes_an_exact_version_and_refuses_ranges_and_tags() {
     assert!(err.contains("offline"), "{err}");
 
     // The other formats, --output and --fail-on, as check has them.
+    let exact = |extra: &[&str]| {
+        let mut args = vec!["preview", "--offline", "express@5.1.0"];
+        args.extend_from_slice(extra);
+        repo.bumpcheck(&args).output().unwrap()
+    };
     let sarif = repo.path().join("preview.sarif");
-    let out = repo
-        .bumpcheck(&[
-            "preview",
-            "--offline",
-            "express@5.1.0",
-            "--format",
-            "sarif",
-            "--fail-on",
-            "never",
-        ])
-        .arg("--output")
-        .arg(&sarif)
-        .output()
-        .unwrap();
+    let sarif_arg = sarif.to_str().unwrap();
+    let out = exact(&[
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+        "--output",
+        sarif_arg,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(sarif).unwrap()).unwrap();
     assert_eq!(
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         EXPECTED.len()
     );
-    let out = repo
-        .bumpcheck(&[
-            "preview",
-            "--offline",
-            "express@5.1.0",
-            "--format",
-            "markdown",
-        ])
-        .output()
-        .unwrap();
+    let out = exact(&["--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("`worktree` → `preview`"));
 
@@ -330,7 +335,7 @@ fn every_lockfile_holding_the_package_gets_its_change() {
     }
     repo.copy_fixture("pypi/pip-compile/before", "tools");
     repo.commit("two services");
-    let (code, report) = preview_offline(&repo, "express@5.1.0");
+    let (code, report) = preview_offline(&repo, &["express@5.1.0"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         lockfiles_of(&report),
@@ -360,7 +365,7 @@ fn every_lockfile_holding_the_package_gets_its_change() {
         err.contains("several ecosystems") && err.contains("npm:idna@3.21.0"),
         "{err}"
     );
-    let (_, report) = preview_offline(&repo, "pypi:idna@3.21.0");
+    let (_, report) = preview_offline(&repo, &["pypi:idna@3.21.0"]);
     // requirements-dev.txt pulls in requirements.txt (`-r`): both pin idna.
     assert_eq!(
         lockfiles_of(&report),
