@@ -510,3 +510,36 @@ fn go_gems_and_composer_need_exact_versions() {
     );
     assert_eq!(chi["kind"], "minor");
 }
+
+/// The registry and its token come from the project's .npmrc, as npm reads them.
+#[test]
+fn the_project_npmrc_names_the_registry_and_its_token() {
+    let server = Server::start();
+    serve_packument(&server);
+    let repo = express_app();
+    let host = server.url.trim_start_matches("http:");
+    repo.write(
+        ".npmrc",
+        &format!(
+            "registry={}/\n{host}/:_authToken=${{NPM_TOKEN}}\n",
+            server.url
+        ),
+    );
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "express@^5",
+        "--format",
+        "json",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE")
+        .env_remove("npm_config_registry")
+        .env("NPM_TOKEN", "s3cret");
+    let (code, report) = run_json(&mut cmd);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(change(&report, "express")["to"], "5.1.0");
+    let asked = &server.requests()[0];
+    assert_eq!(asked.path, "/express");
+    assert_eq!(asked.header("Authorization"), Some("Bearer s3cret"));
+}
