@@ -60,13 +60,7 @@ pub struct Preview {
 /// exact versions.
 pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
     let repo = Repo::discover(&opts.repo).map_err(crate::error::Error::from)?;
-    let snapshot = match (&opts.head, repo.workdir()) {
-        (None, Some(root)) => Snapshot::WorkTree(root.to_path_buf()),
-        (rev, _) => Snapshot::Commit(
-            repo.resolve(rev.as_deref().unwrap_or("HEAD"))
-                .map_err(crate::error::Error::from)?,
-        ),
-    };
+    let snapshot = snapshot(&repo, opts.head.as_deref())?;
     let entries = check::lockfile_entries(&repo, &snapshot)?;
     let mut report = check::empty_report(
         check::revision(&snapshot),
@@ -94,25 +88,7 @@ pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
     let mut queries = Vec::new();
     for spec in specs {
         let holding = holders(spec, &current, &snapshot, &report)?;
-        let eco = holding[0].format.ecosystem();
-        if let Wanted::Range(r) = &spec.wanted {
-            registry::check_range(eco, r).map_err(|reason| SpecError {
-                spec: spec.raw.clone(),
-                reason,
-            })?;
-        }
-        let source = holding
-            .iter()
-            .flat_map(|c| &c.lockfile.packages)
-            .find(|p| same_name(eco, &p.name, &spec.name))
-            .and_then(|p| p.source.clone());
-        queries.push(Query {
-            spec: spec.raw.clone(),
-            ecosystem: eco,
-            name: spec.name.clone(),
-            wanted: spec.wanted.clone(),
-            source,
-        });
+        queries.push(query(spec, &holding)?);
         located.push(holding);
     }
     let project_dir = match &snapshot {
@@ -151,7 +127,42 @@ pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
     Ok(Preview { report, unchanged })
 }
 
-/// The lockfiles that hold the spec's package, all of one ecosystem.
+/// The work tree, or the commit `head` names (HEAD in a bare repository).
+fn snapshot(repo: &Repo, head: Option<&str>) -> Result<Snapshot, PreviewError> {
+    Ok(match (head, repo.workdir()) {
+        (None, Some(root)) => Snapshot::WorkTree(root.to_path_buf()),
+        (rev, _) => Snapshot::Commit(
+            repo.resolve(rev.unwrap_or("HEAD"))
+                .map_err(crate::error::Error::from)?,
+        ),
+    })
+}
+
+/// What to ask the registry for a spec whose package `holding` pins; a range is checked
+/// in the syntax of the ecosystem found.
+fn query(spec: &Spec, holding: &[&Current]) -> Result<Query, PreviewError> {
+    let eco = holding[0].format.ecosystem();
+    if let Wanted::Range(r) = &spec.wanted {
+        registry::check_range(eco, r).map_err(|reason| SpecError {
+            spec: spec.raw.clone(),
+            reason,
+        })?;
+    }
+    let source = holding
+        .iter()
+        .flat_map(|c| &c.lockfile.packages)
+        .find(|p| same_name(eco, &p.name, &spec.name))
+        .and_then(|p| p.source.clone());
+    Ok(Query {
+        spec: spec.raw.clone(),
+        ecosystem: eco,
+        name: spec.name.clone(),
+        wanted: spec.wanted.clone(),
+        source,
+    })
+}
+
+/// The lockfiles that hold the spec's package (at least one), all of one ecosystem.
 fn holders<'a>(
     spec: &Spec,
     current: &'a [Current],
