@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diff;
 pub mod ecosystem;
 pub mod error;
+pub mod fix;
 pub mod git;
 pub mod github;
 pub mod lockfile;

@@ -9,6 +9,8 @@ use crate::report::{Finding, Report, ReportError, RuleInfo};
 use crate::rules::Severity;
 use crate::rules::{language_of, RuleSet};
 use crate::scan::{files, matcher, suppress};
+use ast_grep_core::tree_sitter::LanguageExt;
+use ast_grep_language::SupportLang;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -161,7 +163,9 @@ fn match_file(
         .iter()
         .filter_map(|&(ri, _)| rules.rules[ri].for_language(lang))
         .collect();
-    let found = matcher::match_source(lang, text, &configs);
+    // One parse for the rules and the suppression comments.
+    let tree = lang.ast_grep(text);
+    let found = matcher::match_tree(&tree, text, &configs);
     let finding = |ri: usize, ci: usize, m: matcher::Match| {
         let rule = &rules.rules[ri];
         let change = &changes[ci];
@@ -183,6 +187,7 @@ fn match_file(
             change: ci,
             note: rule.note.clone(),
             suggestion: m.suggestion,
+            edit: m.edit,
         }
     };
     let mut out: Vec<Finding> = found
@@ -192,7 +197,14 @@ fn match_file(
             finding(ri, ci, m)
         })
         .collect();
-    let suppressed = apply_suppressions(text, file, applicable, rules, changes, &mut out);
+    let suppressed = apply_suppressions(
+        (lang, &tree, text),
+        file,
+        applicable,
+        rules,
+        changes,
+        &mut out,
+    );
     Ok((out, suppressed))
 }
 
@@ -200,7 +212,7 @@ fn match_file(
 /// that give no reason or suppress nothing (only for rules that ran on this file, since
 /// the others simply did not fire this time). Returns how many findings it removed.
 fn apply_suppressions(
-    text: &str,
+    (lang, tree, text): (SupportLang, &matcher::Tree, &str),
     file: &FileEntry,
     applicable: &[(usize, usize)],
     rules: &RuleSet,
@@ -210,7 +222,7 @@ fn apply_suppressions(
     if !text.contains(suppress::MARKER) {
         return 0;
     }
-    let comments = suppress::find(text);
+    let comments = suppress::find(lang, tree, text);
     let mut used = vec![false; comments.len()];
     let before = findings.len();
     findings.retain(|f| {
@@ -263,9 +275,7 @@ fn apply_suppressions(
                 message,
                 path: file.path.clone(),
                 line: c.line,
-                column: line_text
-                    .find(suppress::MARKER)
-                    .map_or(1, |b| line_text[..b].chars().count() + 1),
+                column: c.column,
                 end_line: c.line,
                 end_column: line_text.chars().count() + 1,
                 snippet: line_text.to_string(),
@@ -277,6 +287,7 @@ fn apply_suppressions(
                 change: ci,
                 note: None,
                 suggestion: None,
+                edit: None,
             });
         }
     }

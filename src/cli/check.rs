@@ -143,6 +143,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     notes: NotesArgs,
     #[command(flatten)]
+    fix: super::fix::FixArgs,
+    #[command(flatten)]
     github: super::github::GithubArgs,
 }
 
@@ -191,7 +193,8 @@ pub(super) fn repo_options(
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let opts = options(&args.rev, args.report.rules.clone(), Some(&args.notes));
+    let mut opts = options(&args.rev, args.report.rules.clone(), Some(&args.notes));
+    args.fix.adjust(&mut opts);
     let mut report = check::run(&opts).context("bumpcheck check failed")?;
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::of(&report).to_json())
@@ -210,6 +213,12 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
                 path.display()
             );
         }
+    }
+    if args
+        .fix
+        .run(&opts, &mut report, args.rev.repo.output.as_ref())?
+    {
+        return Ok(report.exit_code(args.report.fail_on.level()));
     }
     write(&report, args.report.format, &args.rev.repo, color, true)?;
     let code = report.exit_code(args.report.fail_on.level());

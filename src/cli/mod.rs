@@ -3,6 +3,7 @@
 
 mod check;
 mod completions;
+mod fix;
 mod github;
 mod notes;
 mod packages;

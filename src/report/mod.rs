@@ -88,6 +88,9 @@ pub struct Finding {
     /// The lines `line..=end_line` with the rule's fix applied, when the rule has one.
     #[serde(skip)]
     pub suggestion: Option<String>,
+    /// The rule's fix as an edit of the file at the head revision (`check --fix`).
+    #[serde(skip)]
+    pub edit: Option<crate::fix::edits::Edit>,
 }
 
 /// A rule as the reports describe it.
@@ -186,6 +189,7 @@ pub(crate) mod tests {
             change: 0,
             note: Some("Read the migration guide.".into()),
             suggestion: None,
+            edit: None,
         }
     }
 

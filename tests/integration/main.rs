@@ -4,6 +4,7 @@
 
 mod changelog_corpus;
 mod check_npm;
+mod fix;
 mod formats_cargo_python;
 mod formats_others;
 mod formats_pnpm_bun;
@@ -17,3 +18,4 @@ mod preview;
 mod reports;
 mod rules_cmd;
 mod support;
+mod suppressions;
