@@ -13,6 +13,7 @@ pub mod config;
 pub mod highlights;
 pub mod http;
 pub mod pip_config;
+pub mod registries;
 pub mod sanitize;
 mod sources;
 
@@ -98,6 +99,16 @@ pub struct Options {
     pub progress: bool,
 }
 
+impl Options {
+    /// The cache: `cache_dir`, else the default folder.
+    pub fn cache(&self) -> Option<cache::Cache> {
+        self.cache_dir
+            .clone()
+            .or_else(cache::Cache::default_dir)
+            .map(|d| cache::Cache::new(&d))
+    }
+}
+
 /// What a run did, besides its notes (for tests and benchmarks).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stats {
@@ -127,33 +138,19 @@ struct Shared {
 }
 
 async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNotes>, Stats) {
-    let cache = opts
-        .cache_dir
-        .clone()
-        .or_else(cache::Cache::default_dir)
-        .map(|d| cache::Cache::new(&d));
+    let cache = opts.cache();
     // Each ecosystem's configuration is read only when one of its packages is asked
     // for; offline too, since the configured registry names the cache entries.
     let wants = |e: Ecosystem| requests.iter().any(|r| r.ecosystem == e);
     let project_dir = opts.project_dir.as_deref();
+    let registries::Registries { npm, cargo, pip } =
+        registries::Registries::discover(project_dir, wants);
     let shared = Arc::new(Shared {
         http: Http::new(opts.http.clone(), cache),
-        npm: if wants(Ecosystem::Npm) {
-            NpmConfig::discover(project_dir)
-        } else {
-            NpmConfig::default()
-        },
-        cargo: if wants(Ecosystem::Cargo) {
-            CargoConfig::discover(project_dir)
-        } else {
-            CargoConfig::default()
-        },
+        npm,
+        cargo,
         cargo_indexes: sources::cargo::IndexConfigs::default(),
-        pip: if wants(Ecosystem::Pypi) {
-            PipConfig::discover()
-        } else {
-            PipConfig::default()
-        },
+        pip,
         github: GithubConfig::from_env(),
         offline: opts.offline,
     });

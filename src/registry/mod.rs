@@ -12,11 +12,8 @@ mod pypi;
 pub use pick::{check_range, highest, Wanted};
 
 use crate::ecosystem::Ecosystem;
-use crate::notes::cache::Cache;
-use crate::notes::cargo_config::CargoConfig;
-use crate::notes::config::NpmConfig;
 use crate::notes::http::{Http, HttpError};
-use crate::notes::pip_config::PipConfig;
+use crate::notes::registries::Registries;
 use std::path::Path;
 use thiserror::Error;
 
@@ -66,9 +63,7 @@ pub enum Problem {
 pub struct Resolver {
     http: Http,
     offline: bool,
-    npm: NpmConfig,
-    cargo: CargoConfig,
-    pip: PipConfig,
+    registries: Registries,
 }
 
 impl Resolver {
@@ -80,29 +75,10 @@ impl Resolver {
         project_dir: Option<&Path>,
     ) -> Resolver {
         let wants = |e: Ecosystem| !opts.offline && queries.iter().any(|q| q.ecosystem == e);
-        let cache = opts
-            .cache_dir
-            .clone()
-            .or_else(Cache::default_dir)
-            .map(|d| Cache::new(&d));
         Resolver {
-            http: Http::new(opts.http.clone(), cache),
+            http: Http::new(opts.http.clone(), opts.cache()),
             offline: opts.offline,
-            npm: if wants(Ecosystem::Npm) {
-                NpmConfig::discover(project_dir)
-            } else {
-                NpmConfig::default()
-            },
-            cargo: if wants(Ecosystem::Cargo) {
-                CargoConfig::discover(project_dir)
-            } else {
-                CargoConfig::default()
-            },
-            pip: if wants(Ecosystem::Pypi) {
-                PipConfig::discover()
-            } else {
-                PipConfig::default()
-            },
+            registries: Registries::discover(project_dir, wants),
         }
     }
 
@@ -137,15 +113,24 @@ impl Resolver {
             _ => {}
         }
         let listing = match q.ecosystem {
-            Ecosystem::Npm => npm::versions(&self.http, &self.npm, &q.name).await?,
+            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
             Ecosystem::Cargo => {
                 let index = self
+                    .registries
                     .cargo
                     .index_for(q.source.as_deref())
                     .map_err(Problem::NotConfigured)?;
                 crates::versions(&self.http, &index, &q.name).await?
             }
-            _ => pypi::versions(&self.http, &self.pip, &q.name, q.source.as_deref()).await?,
+            _ => {
+                pypi::versions(
+                    &self.http,
+                    &self.registries.pip,
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
         };
         highest(q.ecosystem, &listing.versions, &q.wanted, &listing.tags).ok_or_else(|| {
             let newest = highest(
