@@ -17,6 +17,8 @@ pub mod github;
 pub mod lockfile;
 pub mod manifest;
 pub mod notes;
+pub mod preview;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;

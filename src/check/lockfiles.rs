@@ -162,6 +162,65 @@ pub(super) fn diff_lockfiles(
     Ok(())
 }
 
+/// A lockfile as one revision has it, with the direct dependencies its manifests declare.
+pub(crate) struct Current {
+    pub path: String,
+    pub format: Format,
+    pub lockfile: Lockfile,
+    pub direct: BTreeSet<String>,
+}
+
+/// Reads the lockfiles among `entries` whose format `keep` accepts, as `diff_lockfiles`
+/// reads each side (size limit, includes, direct dependencies); the ones that cannot be
+/// read are reported in `report.errors`.
+pub(crate) fn read_current(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    entries: &[FileEntry],
+    keep: impl Fn(Format) -> bool,
+    limit: u64,
+    report: &mut Report,
+) -> Result<Vec<Current>> {
+    let mut reads = Vec::new();
+    for entry in entries {
+        let format = Format::detect(file_name(&entry.path)).expect("listed as a lockfile");
+        if keep(format) {
+            reads.push((format, read(repo, snapshot, entry, limit)?));
+        }
+    }
+    reads.par_iter_mut().for_each(|(format, r)| {
+        if r.parsed.is_none() {
+            r.parsed = Some(format.parse(&r.bytes));
+        }
+    });
+    let mut out = Vec::new();
+    for (format, mut r) in reads {
+        read_includes(repo, snapshot, &mut r, report);
+        match r.parsed.take() {
+            Some(Ok(lockfile)) => {
+                let direct = direct_names(repo, snapshot, Some(&r), &lockfile, format, report);
+                out.push(Current {
+                    path: r.entry.path.clone(),
+                    format,
+                    lockfile,
+                    direct,
+                });
+            }
+            Some(Err(e)) => report.errors.push(ReportError {
+                path: r.entry.path.clone(),
+                rev: snapshot.commit().map(|c| c.to_string()),
+                message: format!(
+                    "cannot read {} at {}: {e}",
+                    r.entry.path,
+                    describe(snapshot)
+                ),
+            }),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision.
 fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut Report) {
     let Some(Ok(lock)) = read.parsed.as_mut() else {

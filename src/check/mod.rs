@@ -7,6 +7,8 @@ mod lockfiles;
 mod scan;
 
 use crate::config::Exclude;
+pub(crate) use lockfiles::{read_current, Current};
+
 use crate::diff::Change;
 use crate::ecosystem::Ecosystem;
 use crate::error::Result;
@@ -55,20 +57,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
     let config = opts.config.clone().unwrap_or_default();
     let (base, head) = sides(&repo, opts)?;
-    let mut report = Report {
-        schema_version: crate::report::SCHEMA_VERSION,
-        tool: Tool::default(),
-        base: revision(&base),
-        head: revision(&head),
-        config: opts.config.as_ref().map(|c| c.display.clone()),
-        changes: Vec::new(),
-        findings: Vec::new(),
-        notes: Vec::new(),
-        errors: Vec::new(),
-        suppressed: 0,
-        rules: Vec::new(),
-        analysed_lockfiles: 0,
-    };
+    let mut report = empty_report(revision(&base), revision(&head), opts.config.as_ref());
     let head_lockfiles = lockfile_entries(&repo, &head, &config.exclude)?;
     lockfiles::diff_lockfiles(
         &repo,
@@ -79,40 +68,78 @@ pub fn run(opts: &Options) -> Result<Report> {
         &config.exclude,
         &mut report,
     )?;
-    if opts.scan && !report.changes.is_empty() {
-        let mut rules = RuleSet::load(true, &opts.rule_dirs);
-        for e in &rules.errors {
-            report.errors.push(ReportError {
-                path: e.path.clone(),
-                rev: None,
-                message: e.to_string(),
-            });
-        }
-        for e in config.rules.apply(&mut rules) {
-            report.errors.push(ReportError {
-                path: e.path.clone(),
-                rev: None,
-                message: e.to_string(),
-            });
-        }
-        let fired = scan::scan(
-            &repo,
-            &head,
-            &head_lockfiles,
-            &config.exclude,
-            &rules,
-            &mut report,
-        )?;
-        config.rules.apply_to_findings(&mut report.findings);
-        let always = crate::config::always_wanted(&config.notes_always, &report.changes);
-        let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
-        let mut notes_opts = opts.notes_options.clone();
-        notes_opts.project_dir = notes_opts
-            .project_dir
-            .or_else(|| repo.workdir().map(PathBuf::from));
-        report.notes = notes::collect(requests, &notes_opts).0;
+    if opts.scan {
+        analyse(&repo, &head, &head_lockfiles, opts, &mut report)?;
     }
     Ok(report)
+}
+
+/// A report with no changes yet.
+pub(crate) fn empty_report(
+    base: Revision,
+    head: Revision,
+    config: Option<&crate::config::Config>,
+) -> Report {
+    Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool: Tool::default(),
+        base,
+        head,
+        config: config.map(|c| c.display.clone()),
+        changes: Vec::new(),
+        findings: Vec::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+        suppressed: 0,
+        rules: Vec::new(),
+        analysed_lockfiles: 0,
+    }
+}
+
+/// The stages after the changes are known, shared by `check` and `preview`: fires the
+/// rules for `report.changes`, matches them against the sources of `head` (each change
+/// scoped to its lockfile's folder among `head_lockfiles`) and collects release notes.
+pub(crate) fn analyse(
+    repo: &Repo,
+    head: &Snapshot,
+    head_lockfiles: &[FileEntry],
+    opts: &Options,
+    report: &mut Report,
+) -> Result<()> {
+    if report.changes.is_empty() {
+        return Ok(());
+    }
+    let config = opts.config.clone().unwrap_or_default();
+    let mut rules = RuleSet::load(true, &opts.rule_dirs);
+    let mut errors: Vec<(String, String)> = rules
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.to_string()))
+        .collect();
+    errors.extend(
+        config
+            .rules
+            .apply(&mut rules)
+            .iter()
+            .map(|e| (e.path.clone(), e.to_string())),
+    );
+    for (path, message) in errors {
+        report.errors.push(ReportError {
+            path,
+            rev: None,
+            message,
+        });
+    }
+    let fired = scan::scan(repo, head, head_lockfiles, &config.exclude, &rules, report)?;
+    config.rules.apply_to_findings(&mut report.findings);
+    let always = crate::config::always_wanted(&config.notes_always, &report.changes);
+    let requests = notes_requests(&report.changes, &fired, &always, opts.notes, head);
+    let mut notes_opts = opts.notes_options.clone();
+    notes_opts.project_dir = notes_opts
+        .project_dir
+        .or_else(|| repo.workdir().map(PathBuf::from));
+    report.notes = notes::collect(requests, &notes_opts).0;
+    Ok(())
 }
 
 /// The changed packages whose release notes are wanted: direct dependencies, packages
@@ -156,7 +183,7 @@ fn notes_requests(
         .collect()
 }
 
-fn revision(s: &Snapshot) -> Revision {
+pub(crate) fn revision(s: &Snapshot) -> Revision {
     match s {
         Snapshot::Commit(r) => Revision {
             rev: r.rev.clone(),
@@ -207,7 +234,11 @@ fn has_uncommitted_lockfile(repo: &Repo, exclude: Option<&Exclude>) -> Result<bo
 }
 
 /// The lockfiles of a snapshot, less those under the configuration's `exclude`.
-fn lockfile_entries(repo: &Repo, snapshot: &Snapshot, exclude: &Exclude) -> Result<Vec<FileEntry>> {
+pub(crate) fn lockfile_entries(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    exclude: &Exclude,
+) -> Result<Vec<FileEntry>> {
     let mut entries = repo.list_files(
         snapshot,
         |_, name| !is_dependency_dir(name),

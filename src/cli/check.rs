@@ -11,11 +11,33 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+/// Where to read and write, shared by `check`, `diff` and `preview`.
 #[derive(Args)]
-pub struct RevisionArgs {
+pub struct RepoArgs {
     /// The repository (default: the one containing the current directory).
     #[arg(long, default_value = ".")]
     repo: PathBuf,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Refuse lockfiles larger than this many MiB [default: 256].
+    #[arg(long, value_name = "MIB")]
+    max_lockfile_size: Option<u64>,
+    #[command(flatten)]
+    config: super::config::ConfigArgs,
+}
+
+impl RepoArgs {
+    /// The configuration file (`bumpcheck.toml`), unless `--no-config`.
+    pub(super) fn load_config(&self) -> anyhow::Result<Option<Config>> {
+        self.config.load(&self.repo)
+    }
+}
+
+#[derive(Args)]
+pub struct RevisionArgs {
+    #[command(flatten)]
+    repo: RepoArgs,
     /// The revision before the upgrade (default: the merge-base with the default branch,
     /// or with GITHUB_BASE_REF in GitHub Actions).
     #[arg(long)]
@@ -27,14 +49,6 @@ pub struct RevisionArgs {
     /// Compare with the work tree, committed or not.
     #[arg(long)]
     worktree: bool,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// Refuse lockfiles larger than this many MiB [default: 256].
-    #[arg(long, value_name = "MIB")]
-    max_lockfile_size: Option<u64>,
-    #[command(flatten)]
-    config: super::config::ConfigArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,7 +73,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn level(self) -> Option<Severity> {
+    pub(super) fn level(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -103,7 +117,7 @@ impl NotesArgs {
     }
 
     /// `--notes`, else the configuration's `notes.mode`, else direct.
-    fn selection(&self, config: Option<&Config>) -> notes::Selection {
+    pub(super) fn selection(&self, config: Option<&Config>) -> notes::Selection {
         match self.notes {
             Some(NotesChoice::None) => notes::Selection::None,
             Some(NotesChoice::Direct) => notes::Selection::Direct,
@@ -115,19 +129,38 @@ impl NotesArgs {
     }
 }
 
+/// How findings are reported, shared by `check` and `preview`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with status 1 when a finding has at least this severity [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// More rule directories, besides the built-in library (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+impl ReportArgs {
+    /// `--fail-on`, else the configuration's `fail-on`, else error.
+    pub(super) fn fail_level(&self, config: Option<&Config>) -> Option<Severity> {
+        match (self.fail_on, config.and_then(|c| c.fail_on)) {
+            (Some(flag), _) => flag.level(),
+            (None, Some(crate::config::FailOn::At(s))) => Some(s),
+            (None, Some(crate::config::FailOn::Never)) => None,
+            (None, None) => FailOn::Error.level(),
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     rev: RevisionArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Exit with status 1 when a finding has at least this severity [default: error].
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
-    /// More rule directories, besides the built-in library (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
-    rules: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -151,10 +184,29 @@ pub struct DiffArgs {
     format: Format,
 }
 
-/// `notes` is `None` for `diff`, which neither scans nor fetches notes. Flags win over
-/// the configuration file, which wins over the defaults.
+/// `notes` is `None` for `diff`, which neither scans nor fetches notes.
 fn options(
     rev: &RevisionArgs,
+    rule_dirs: Vec<PathBuf>,
+    notes: Option<&NotesArgs>,
+    config: Option<Config>,
+) -> Options {
+    Options {
+        base: rev.base.clone(),
+        head: rev.head.clone(),
+        head_mode: if rev.worktree {
+            HeadMode::WorkTree
+        } else {
+            HeadMode::Auto
+        },
+        ..repo_options(&rev.repo, rule_dirs, notes, config)
+    }
+}
+
+/// The options every command that reads a repository shares; base and head left to
+/// their defaults. Flags win over the configuration file, which wins over the defaults.
+pub(super) fn repo_options(
+    repo: &RepoArgs,
     rule_dirs: Vec<PathBuf>,
     notes: Option<&NotesArgs>,
     config: Option<Config>,
@@ -166,19 +218,15 @@ fn options(
         dirs.extend(c.rule_dirs.iter().cloned());
     }
     dirs.extend(rule_dirs);
-    let max_mib = rev
+    let max_mib = repo
         .max_lockfile_size
         .or(config.as_ref().and_then(|c| c.max_lockfile_size))
         .unwrap_or(check::DEFAULT_MAX_LOCKFILE_MIB);
     Options {
-        repo: rev.repo.clone(),
-        base: rev.base.clone(),
-        head: rev.head.clone(),
-        head_mode: if rev.worktree {
-            HeadMode::WorkTree
-        } else {
-            HeadMode::Auto
-        },
+        repo: repo.repo.clone(),
+        base: None,
+        head: None,
+        head_mode: HeadMode::Auto,
         rule_dirs: dirs,
         github_base_ref: std::env::var("GITHUB_BASE_REF").ok(),
         scan: notes.is_some(),
@@ -190,14 +238,14 @@ fn options(
 }
 
 pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
-    let config = args.rev.config.load(&args.rev.repo)?;
-    let fail_on = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
-        (Some(flag), _) => flag.level(),
-        (None, Some(crate::config::FailOn::At(s))) => Some(s),
-        (None, Some(crate::config::FailOn::Never)) => None,
-        (None, None) => FailOn::Error.level(),
-    };
-    let mut opts = options(&args.rev, args.rules.clone(), Some(&args.notes), config);
+    let config = args.rev.repo.load_config()?;
+    let fail_on = args.report.fail_level(config.as_ref());
+    let mut opts = options(
+        &args.rev,
+        args.report.rules.clone(),
+        Some(&args.notes),
+        config,
+    );
     args.fix.adjust(&mut opts);
     let mut report = check::run(&opts).context("bumpcheck check failed")?;
     if let Some(path) = &args.write_baseline {
@@ -218,28 +266,32 @@ pub fn check(args: CheckArgs, color: Color) -> anyhow::Result<i32> {
             );
         }
     }
-    if args.fix.run(&opts, &mut report, args.rev.output.as_ref())? {
+    if args
+        .fix
+        .run(&opts, &mut report, args.rev.repo.output.as_ref())?
+    {
         return Ok(report.exit_code(fail_on));
     }
-    write(&report, args.format, &args.rev, color, true)?;
+    write(&report, args.report.format, &args.rev.repo, color, true)?;
     let code = report.exit_code(fail_on);
     super::github::after_check(&report, &args.github)?;
     Ok(code)
 }
 
 pub fn diff(args: DiffArgs, color: Color) -> anyhow::Result<i32> {
-    let config = args.rev.config.load(&args.rev.repo)?;
+    let config = args.rev.repo.load_config()?;
     let opts = options(&args.rev, Vec::new(), None, config);
     let report = check::run(&opts).context("bumpcheck diff failed")?;
-    write(&report, args.format, &args.rev, color, false)?;
+    write(&report, args.format, &args.rev.repo, color, false)?;
     Ok(report.exit_code(None))
 }
 
-/// Renders for `check` (findings, transitive changes capped) or `diff` (every change).
-fn write(
+/// Renders for `check` and `preview` (findings, transitive changes capped) or `diff`
+/// (every change).
+pub(super) fn write(
     report: &crate::report::Report,
     format: Format,
-    rev: &RevisionArgs,
+    rev: &RepoArgs,
     color: Color,
     with_findings: bool,
 ) -> anyhow::Result<()> {

@@ -15,6 +15,7 @@ mod http_server;
 mod notes;
 mod notes_cargo_pypi;
 mod parity;
+mod preview;
 mod reports;
 mod rules_cmd;
 mod support;
