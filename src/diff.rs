@@ -16,6 +16,8 @@ pub struct Change {
     /// Highest version at head; `None` when removed.
     pub to: Option<String>,
     pub kind: ChangeKind,
+    /// A major, or a 0.x minor (0.0.x patch): semver allows it to break dependants.
+    pub breaking: bool,
     pub direct: bool,
     /// Path of the lockfile at head (at base for a removed lockfile).
     pub lockfile: String,
@@ -65,8 +67,13 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
                 .find(|p| p.name == name && p.version == *t)
                 .and_then(|p| p.source.clone())
         });
+        let breaking = match (&from, &to) {
+            (Some(f), Some(t)) => version::is_breaking(ecosystem, f, t),
+            _ => false,
+        };
         out.push(Change {
             ecosystem,
+            breaking,
             name: name.to_string(),
             from,
             to: to.clone(),

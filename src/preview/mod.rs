@@ -252,6 +252,7 @@ fn change(query: &Query, lock: &Current, target: &str) -> Option<Change> {
     Some(Change {
         ecosystem: eco,
         kind: version::classify(eco, &from, target),
+        breaking: version::is_breaking(eco, &from, target),
         direct: lock.direct.contains(&name),
         name,
         from: Some(from),

@@ -215,6 +215,7 @@ pub(crate) mod tests {
                 from: Some("4.21.2".into()),
                 to: Some("5.1.0".into()),
                 kind: ChangeKind::Major,
+                breaking: true,
                 direct: true,
                 lockfile: "package-lock.json".into(),
                 from_all: Vec::new(),

@@ -49,6 +49,10 @@ impl Paint {
     fn kind(&self, change: &Change) -> String {
         use crate::version::ChangeKind::*;
         let k = change.kind.as_str();
+        if change.breaking && change.kind != Major {
+            // 0.7 -> 0.8: semver's "minor", but a breaking upgrade below 1.0.
+            return self.wrap("31", &format!("{k} (0.x: breaking)"));
+        }
         match change.kind {
             Major | Downgrade | Removed => self.wrap("31", k),
             Minor | Prerelease | Other => self.wrap("33", k),

@@ -67,6 +67,7 @@ mod tests {
             from: Some(from.into()),
             to: Some(to.into()),
             kind: version::classify(Ecosystem::Npm, from, to),
+            breaking: version::is_breaking(Ecosystem::Npm, from, to),
             direct: true,
             lockfile: "package-lock.json".into(),
             from_all: vec![],

@@ -114,9 +114,36 @@ pub fn classify(ecosystem: Ecosystem, from: &str, to: &str) -> ChangeKind {
     }
 }
 
+/// Whether an upgrade may break dependants by the semver convention: a new major, or
+/// below 1.0 a new minor (0.7 -> 0.8) or, below 0.1, a new patch (0.0.3 -> 0.0.4), as
+/// Cargo and npm's caret read it. A downgrade or an unordered change is not judged.
+pub fn is_breaking(ecosystem: Ecosystem, from: &str, to: &str) -> bool {
+    let (Some(a), Some(b)) = (parse(ecosystem, from), parse(ecosystem, to)) else {
+        return false;
+    };
+    if b <= a {
+        return false;
+    }
+    a.major != b.major
+        || (a.major == 0 && a.minor != b.minor)
+        || (a.major == 0 && a.minor == 0 && a.patch != b.patch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_major_minor_bumps_are_breaking() {
+        assert!(is_breaking(Ecosystem::Cargo, "0.7.9", "0.8.1"));
+        assert!(is_breaking(Ecosystem::Npm, "0.0.3", "0.0.4"));
+        assert!(is_breaking(Ecosystem::Npm, "4.21.2", "5.1.0"));
+        assert!(is_breaking(Ecosystem::Pypi, "0.99.1", "0.100.0"));
+        assert!(!is_breaking(Ecosystem::Cargo, "0.7.1", "0.7.9"));
+        assert!(!is_breaking(Ecosystem::Npm, "4.17.1", "4.21.2"));
+        assert!(!is_breaking(Ecosystem::Cargo, "0.8.0", "0.7.0"));
+        assert!(!is_breaking(Ecosystem::Npm, "git+ssh://x", "1.0.0"));
+    }
 
     #[test]
     fn classifies_changes() {

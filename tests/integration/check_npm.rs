@@ -93,6 +93,7 @@ fn story_express_4_to_5_flags_the_capturing_middleware() {
     assert_eq!(
         keys(&report["changes"][0]),
         [
+            "breaking",
             "direct",
             "ecosystem",
             "from",
@@ -108,6 +109,7 @@ fn story_express_4_to_5_flags_the_capturing_middleware() {
     assert_eq!(express["from"], "4.21.2");
     assert_eq!(express["to"], "5.1.0");
     assert_eq!(express["kind"], "major");
+    assert_eq!(express["breaking"], true);
     assert_eq!(express["direct"], true);
     assert_eq!(express["lockfile"], "package-lock.json");
     assert_eq!(change(&report, "body-parser")["direct"], false);

@@ -236,7 +236,9 @@ fn rows_of(out: &mut String, report: &Report, rows: &[usize]) {
     for &i in rows {
         let c = &report.changes[i];
         let kind = c.kind.as_str();
-        let kind = if matches!(
+        let kind = if c.breaking && c.kind != crate::version::ChangeKind::Major {
+            format!("**{kind}** (0.x: breaking)")
+        } else if matches!(
             c.kind,
             crate::version::ChangeKind::Major | crate::version::ChangeKind::Downgrade
         ) {
