@@ -37,11 +37,22 @@ fn rule(
     dir
 }
 
+/// The findings of this test's local rule and of the suppression checks: the built-in
+/// library has its own rules for these upgrades (flask-3-markup-escape), which are not
+/// what these tests are about.
+fn only_local_rules(report: &mut serde_json::Value) {
+    report["findings"].as_array_mut().unwrap().retain(|f| {
+        let rule = f["rule"].as_str().unwrap();
+        rule.starts_with("local-") || rule.starts_with("bumpcheck-")
+    });
+}
+
 fn row(rule: &str, path: &str, line: u64) -> (String, String, u64) {
     (rule.to_string(), path.to_string(), line)
 }
 
-const PY: &str = r##"from flask import Flask, escape
+const PY: &str = r##"from flask import Flask
+from markupsafe import escape
 
 app = Flask(__name__)
 
@@ -68,18 +79,19 @@ fn python_suppressions_with_a_poetry_upgrade() {
         "escape($X)",
     );
     let dir = rules.path().to_str().unwrap();
-    let (code, report) = repo.check_json(&["--base", &base, "--head", &head, "--rules", dir]);
+    let (code, mut report) = repo.check_json(&["--base", &base, "--head", &head, "--rules", dir]);
+    only_local_rules(&mut report);
     assert_eq!(
         findings(&report),
         [
-            row("bumpcheck-suppression-without-reason", "app.py", 7),
-            row("local-flask-escape", "app.py", 9),
-            row("local-flask-escape", "app.py", 11),
-            row("bumpcheck-unused-suppression", "app.py", 12),
+            row("bumpcheck-suppression-without-reason", "app.py", 8),
+            row("local-flask-escape", "app.py", 10),
+            row("local-flask-escape", "app.py", 12),
+            row("bumpcheck-unused-suppression", "app.py", 13),
         ],
         "{report:#}"
     );
-    assert_eq!(report["suppressed"], 2, "lines 6 and 7");
+    assert_eq!(report["suppressed"], 2, "lines 7 and 8");
     let without_reason = &report["findings"][0];
     assert_eq!(without_reason["severity"], "warning");
     assert_eq!(without_reason["column"], 20, "at the marker");
@@ -87,7 +99,7 @@ fn python_suppressions_with_a_poetry_upgrade() {
         report["findings"][3]["message"]
             .as_str()
             .unwrap()
-            .contains("suppresses nothing on line 13"),
+            .contains("suppresses nothing on line 14"),
         "{report:#}"
     );
     assert_eq!(code, 0, "warnings only");
@@ -136,7 +148,8 @@ fn rust_suppressions_with_a_cargo_upgrade() {
         "$F.bits()",
     );
     let dir = rules.path().to_str().unwrap();
-    let (_, report) = repo.check_json(&["--base", &base, "--head", &head, "--rules", dir]);
+    let (_, mut report) = repo.check_json(&["--base", &base, "--head", &head, "--rules", dir]);
+    only_local_rules(&mut report);
     assert_eq!(
         findings(&report),
         [
