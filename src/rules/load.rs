@@ -3,6 +3,7 @@
 
 use super::{Rule, RuleError, Severity, SnippetTests, SourceFile, Trigger};
 use crate::ecosystem::Ecosystem;
+use crate::scan::imports::entry_problem;
 use crate::version::{ChangeKind, Range};
 use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
 use ast_grep_language::SupportLang;
@@ -70,6 +71,7 @@ enum FixField {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Metadata {
     ecosystem: Option<Spanned<String>>,
     package: Option<Spanned<String>>,
@@ -77,6 +79,7 @@ struct Metadata {
     from: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
     change: Option<Spanned<OneOrMany>>,
+    imports: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +165,24 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
             "missing `metadata` with the trigger (ecosystem, package, from/to or change)".into(),
         ));
     };
+    let imports_field = meta.value.imports.clone();
     let trigger = parse_trigger(meta, &err)?;
+    let imports = match imports_field {
+        Some(list) => {
+            if list.value.is_empty() {
+                return Err(err(
+                    Some(list.referenced),
+                    "metadata.imports",
+                    "empty list: name the imports, or `[\"*\"]` for every file".into(),
+                ));
+            }
+            if let Some(problem) = list.value.iter().find_map(|e| entry_problem(lang, e)) {
+                return Err(err(Some(list.referenced), "metadata.imports", problem));
+            }
+            (!list.value.iter().any(|e| e == "*")).then_some(list.value)
+        }
+        None => default_imports(&trigger),
+    };
 
     let config: SerializableRuleConfig<SupportLang> =
         ast_grep_config::from_str(&file.text).map_err(yaml_err)?;
@@ -197,8 +217,26 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
             FixField::Template(t) | FixField::Config { template: t } => t,
         }),
         trigger,
+        imports,
         variants,
     })
+}
+
+/// The imports that scope a rule with no `metadata.imports`: what a file that uses the
+/// package writes, where the ecosystem makes it derivable from the package name. Ruby and
+/// PHP load code by autoloading, so their rules apply to every file unless told.
+fn default_imports(trigger: &Trigger) -> Option<Vec<String>> {
+    let names = trigger.packages.iter();
+    match trigger.ecosystem {
+        Ecosystem::Npm | Ecosystem::Go => Some(names.cloned().collect()),
+        Ecosystem::Cargo => Some(names.map(|n| n.replace('-', "_")).collect()),
+        Ecosystem::Pypi => Some(
+            names
+                .map(|n| n.to_lowercase().replace(['-', '.'], "_"))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 fn parse_trigger(

@@ -3,6 +3,7 @@
 //! before one that must not).
 
 use super::{language_of, Rule, RuleSet};
+use crate::scan::imports::FileImports;
 use crate::scan::matcher::match_source;
 use similar::TextDiff;
 use std::collections::BTreeSet;
@@ -123,10 +124,15 @@ fn parse_annotation(line: &str) -> Option<(bool, Vec<String>)> {
 /// Runs the tests of every rule in the set (or only `only`, when given).
 pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
     let mut run = TestRun::default();
-    let fixtures: Vec<(&str, &str, Vec<Annotation>)> = set
+    let fixtures: Vec<Fixture> = set
         .fixtures
         .iter()
-        .map(|f| (f.path.as_str(), f.text.as_str(), annotations(&f.text)))
+        .map(|f| Fixture {
+            path: &f.path,
+            text: &f.text,
+            notes: annotations(&f.text),
+            imports: language_of(&f.path).map(|l| FileImports::read(l, &f.text)),
+        })
         .collect();
     for t in &set.tests {
         if set.get(&t.id).is_none() {
@@ -134,7 +140,7 @@ pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
                 .push(format!("{}: tests for unknown rule `{}`", t.path, t.id));
         }
     }
-    for (path, _, notes) in &fixtures {
+    for Fixture { path, notes, .. } in &fixtures {
         let ids: BTreeSet<&str> = notes.iter().map(|a| a.rule.as_str()).collect();
         for id in ids {
             match set.get(id) {
@@ -161,11 +167,15 @@ pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
     run
 }
 
-fn test_rule(
-    set: &RuleSet,
-    rule: &Rule,
-    fixtures: &[(&str, &str, Vec<Annotation>)],
-) -> RuleOutcome {
+/// A whole-file fixture, read once for every rule.
+struct Fixture<'a> {
+    path: &'a str,
+    text: &'a str,
+    notes: Vec<Annotation>,
+    imports: Option<FileImports>,
+}
+
+fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
     let mut outcome = RuleOutcome {
         id: rule.id.clone(),
         path: rule.path.clone(),
@@ -202,7 +212,13 @@ fn test_rule(
         }
     }
     let (mut ruleid, mut ok) = (0, 0);
-    for (path, text, notes) in fixtures {
+    for Fixture {
+        path,
+        text,
+        notes,
+        imports,
+    } in fixtures
+    {
         let mine: Vec<&Annotation> = notes.iter().filter(|a| a.rule == rule.id).collect();
         if mine.is_empty() {
             continue;
@@ -211,10 +227,16 @@ fn test_rule(
         else {
             continue;
         };
-        let reported: BTreeSet<usize> = match_source(config.0, text, &[config.1])
-            .iter()
-            .map(|m| m.line)
-            .collect();
+        // Fixtures are whole files, so the import scoping applies as in `check`.
+        let in_scope = imports.as_ref().is_some_and(|i| rule.in_scope(i));
+        let reported: BTreeSet<usize> = if in_scope {
+            match_source(config.0, text, &[config.1])
+                .iter()
+                .map(|m| m.line)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         let lines: Vec<&str> = text.lines().collect();
         let verdict = |line: usize, reported: bool| {
             format!(

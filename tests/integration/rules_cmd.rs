@@ -60,6 +60,7 @@ metadata:
   ecosystem: npm
   package: left-pad
   change: major
+  imports: ["*"]
 rule:
   pattern: eval($X)
 "#;
