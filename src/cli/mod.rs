@@ -7,6 +7,7 @@ mod github;
 mod notes;
 mod packages;
 mod rules;
+mod rules_scan;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;

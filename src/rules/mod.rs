@@ -8,10 +8,11 @@
 
 mod embedded;
 mod load;
+pub mod scaffold;
 pub mod testing;
 mod trigger;
 
-pub use load::{language_of, COMPILED_LANGUAGES};
+pub use load::{language_of, layout_names, COMPILED_LANGUAGES, PLACEHOLDER};
 pub use trigger::Trigger;
 
 use crate::scan::imports::FileImports;

@@ -2,7 +2,7 @@
 //! whole-file fixtures (`// ruleid: ID` before a line that must be reported, `// ok: ID`
 //! before one that must not).
 
-use super::{language_of, Rule, RuleSet};
+use super::{language_of, Rule, RuleSet, PLACEHOLDER};
 use crate::scan::imports::FileImports;
 use crate::scan::matcher::match_source;
 use similar::TextDiff;
@@ -32,24 +32,23 @@ impl RuleOutcome {
         self.problems.is_empty()
     }
 
-    /// `passed`, `noisy`, `missing` or `incomplete`: the worst that happened.
+    /// `passed`, or what went wrong: `noisy` (reports code it must not), `missing` (does
+    /// not report code it must), both as `noisy+missing`, or `incomplete` (tests lacking).
     pub fn verdict(&self) -> &'static str {
-        if self
+        let noisy = self
             .problems
             .iter()
-            .any(|p| matches!(p, Problem::Noisy { .. }))
-        {
-            "noisy"
-        } else if self
+            .any(|p| matches!(p, Problem::Noisy { .. }));
+        let missing = self
             .problems
             .iter()
-            .any(|p| matches!(p, Problem::Missing { .. }))
-        {
-            "missing"
-        } else if !self.problems.is_empty() {
-            "incomplete"
-        } else {
-            "passed"
+            .any(|p| matches!(p, Problem::Missing { .. }));
+        match (noisy, missing) {
+            (true, true) => "noisy+missing",
+            (true, false) => "noisy",
+            (false, true) => "missing",
+            _ if !self.problems.is_empty() => "incomplete",
+            _ => "passed",
         }
     }
 }
@@ -187,6 +186,13 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
         .expect("a rule runs on its own language");
     let (mut valid, mut invalid) = (0, 0);
     for tests in set.tests.iter().filter(|t| t.id == rule.id) {
+        let snippets = tests.valid.iter().chain(&tests.invalid);
+        if snippets.into_iter().any(|s| s.contains(PLACEHOLDER)) {
+            outcome.problems.push(Problem::Incomplete(format!(
+                "{}: a snippet is still the `{PLACEHOLDER}` placeholder of `bumpcheck rules new`",
+                tests.path
+            )));
+        }
         for snippet in &tests.valid {
             valid += 1;
             let found = match_source(rule.language, snippet, &[config]);
@@ -251,6 +257,15 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
         };
         let (mut expected, mut found) = (String::new(), String::new());
         let (mut noisy, mut missing) = (false, false);
+        if mine.iter().any(|a| {
+            lines
+                .get(a.line - 1)
+                .is_some_and(|l| l.contains(PLACEHOLDER))
+        }) {
+            outcome.problems.push(Problem::Incomplete(format!(
+                "{path}: an annotated line is still the `{PLACEHOLDER}` placeholder of `bumpcheck rules new`"
+            )));
+        }
         for a in &mine {
             if a.must_report {
                 ruleid += 1;

@@ -5,3 +5,4 @@ pub mod files;
 pub mod imports;
 pub mod matcher;
 pub mod suppress;
+pub mod tree;

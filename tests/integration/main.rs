@@ -14,5 +14,6 @@ mod notes;
 mod notes_cargo_pypi;
 mod parity;
 mod reports;
+mod rules_authoring;
 mod rules_cmd;
 mod support;
