@@ -14,6 +14,7 @@ mod notes;
 mod notes_cargo_pypi;
 mod parity;
 mod reports;
+mod rule_schema;
 mod rules_authoring;
 mod rules_cmd;
 mod support;
