@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub enum RulesCommand {
     /// List the rules with their triggers.
     #[command(
-        after_help = "Examples:\n  bumpcheck rules list\n  bumpcheck rules list --format json"
+        after_help = "Examples:\n  bumpcheck rules list\n  bumpcheck rules list --format json\n  bumpcheck rules list --format markdown > docs/rules.md"
     )]
     List(ListArgs),
     /// Run the rules' tests (snippets and annotated fixtures).
@@ -58,6 +58,8 @@ pub struct NewArgs {
 pub enum ListFormat {
     Text,
     Json,
+    /// The catalogue grouped by ecosystem and package (docs/rules.md).
+    Markdown,
 }
 
 #[derive(Args)]
@@ -118,6 +120,7 @@ fn list(args: ListArgs) -> anyhow::Result<i32> {
     let set = RuleSet::load(true, &args.rules);
     let mut out = String::new();
     match args.format {
+        ListFormat::Markdown => out = crate::rules::catalogue::markdown(&set.rules),
         ListFormat::Json => {
             let rows: Vec<serde_json::Value> = set.rules.iter().map(rule_json).collect();
             out = serde_json::to_string_pretty(&rows)? + "\n";

@@ -6,6 +6,7 @@
 //! `--rules DIR` adds directories laid out the same way: `*.yml` rule files, `*-test.yml`
 //! snippet tests (ast-grep's valid/invalid format) and annotated whole-file fixtures.
 
+pub mod catalogue;
 mod embedded;
 mod load;
 pub mod scaffold;

@@ -214,3 +214,32 @@ fn completions_man_page_and_examples_in_help() {
         );
     }
 }
+
+/// docs/rules.md is what `rules list --format markdown` prints for the built-in library,
+/// so the catalogue cannot fall behind the rule files.
+#[test]
+fn the_rules_catalogue_in_docs_is_current() {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "list", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("## npm\n") && printed.contains("| `express-5-app-del` |"));
+    assert!(
+        printed.contains("[source](https://expressjs.com/"),
+        "{printed}"
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk != printed {
+        let diff = similar::TextDiff::from_lines(&on_disk, &printed)
+            .unified_diff()
+            .header("docs/rules.md", "rules list --format markdown")
+            .to_string();
+        panic!(
+            "docs/rules.md is stale; regenerate it with\n  {}\n{diff}",
+            bumpcheck::rules::catalogue::REGENERATE
+        );
+    }
+}
