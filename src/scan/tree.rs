@@ -29,8 +29,9 @@ pub struct TreeScan {
 }
 
 /// Scans the sources under `root` (skipping dependency folders below it, hidden folders
-/// and generated files) with `rules`.
-pub fn scan_tree(root: &Path, rules: &[&Rule]) -> TreeScan {
+/// and generated files) with `rules`; `scoped` false runs every rule on every file, to
+/// measure what the imports scoping saves.
+pub fn scan_tree(root: &Path, rules: &[&Rule], scoped: bool) -> TreeScan {
     let mut paths = Vec::new();
     let mut errors = Vec::new();
     let walk = ignore::WalkBuilder::new(root)
@@ -57,7 +58,7 @@ pub fn scan_tree(root: &Path, rules: &[&Rule]) -> TreeScan {
     paths.sort();
     let results: Vec<Result<Option<Vec<TreeFinding>>, String>> = paths
         .par_iter()
-        .map(|path| scan_file(root, path, rules))
+        .map(|path| scan_file(root, path, rules, scoped))
         .collect();
     let mut scan = TreeScan {
         errors,
@@ -80,6 +81,7 @@ fn scan_file(
     root: &Path,
     path: &Path,
     rules: &[&Rule],
+    scoped: bool,
 ) -> Result<Option<Vec<TreeFinding>>, String> {
     let rel = path
         .strip_prefix(root)
@@ -101,7 +103,11 @@ fn scan_file(
         .copied()
         .filter(|r| r.for_language(lang).is_some())
         .collect();
-    let applicable = imports::rules_in_scope(lang, text, &applicable, |r| *r);
+    let applicable = if scoped {
+        imports::rules_in_scope(lang, text, &applicable, |r| *r)
+    } else {
+        applicable
+    };
     let configs: Vec<_> = applicable
         .iter()
         .filter_map(|r| r.for_language(lang))
