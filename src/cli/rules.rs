@@ -161,6 +161,7 @@ fn rule_json(r: &Rule) -> serde_json::Value {
         "from": r.trigger.window.as_ref().map(|w| w.0.to_string()),
         "to": r.trigger.window.as_ref().map(|w| w.1.to_string()),
         "change": r.trigger.kinds,
+        "imports": r.imports,
     })
 }
 
@@ -425,6 +426,14 @@ fn explain(args: ExplainArgs) -> anyhow::Result<i32> {
         let _ = writeln!(out, "\n{}", note.trim());
     }
     let _ = writeln!(out, "\nfires on: {}", r.trigger.describe());
+    let _ = writeln!(
+        out,
+        "runs on:  {}",
+        match &r.imports {
+            Some(names) => format!("files that import {}", names.join(", ")),
+            None => "every file of the lockfile's folder".into(),
+        }
+    );
     let langs: Vec<String> = r.languages().map(|l| l.to_string()).collect();
     let _ = writeln!(
         out,

@@ -549,3 +549,51 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, RuleError> {
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports_of(eco: &str, package: &str, imports: &str) -> Result<Option<Vec<String>>, String> {
+        let text = format!(
+            "id: r\nlanguage: javascript\nmessage: m\nurl: https://example.invalid\nmetadata:\n  ecosystem: {eco}\n  package: {package}\n  change: major\n{imports}rule:\n  pattern: f()\n"
+        );
+        parse_rule(&SourceFile {
+            path: "r.yml".into(),
+            text,
+        })
+        .map(|r| r.imports)
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn imports_default_from_the_packages() {
+        let some = |v: &[&str]| Ok(Some(v.iter().map(|s| s.to_string()).collect()));
+        assert_eq!(imports_of("npm", "\"@hapi/hapi\"", ""), some(&["@hapi/hapi"]));
+        assert_eq!(
+            imports_of("pypi", "Flask-SQLAlchemy", ""),
+            some(&["flask_sqlalchemy"])
+        );
+        assert_eq!(
+            imports_of("pypi", "zope.interface", ""),
+            some(&["zope_interface"])
+        );
+        assert_eq!(imports_of("cargo", "tower-http", ""), some(&["tower_http"]));
+        assert_eq!(
+            imports_of("go", "github.com/labstack/echo/v4", ""),
+            some(&["github.com/labstack/echo/v4"])
+        );
+        assert_eq!(imports_of("rubygems", "rails", ""), Ok(None));
+        assert_eq!(imports_of("packagist", "laravel/framework", ""), Ok(None));
+        assert_eq!(
+            imports_of("pypi", "PyYAML", "  imports: [yaml]\n"),
+            some(&["yaml"])
+        );
+        assert_eq!(
+            imports_of("npm", "express", "  imports: [\"*\"]\n"),
+            Ok(None)
+        );
+        let err = imports_of("npm", "express", "  imports: []\n").unwrap_err();
+        assert!(err.contains("`metadata.imports`: empty list"), "{err}");
+    }
+}

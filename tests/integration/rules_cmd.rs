@@ -42,6 +42,7 @@ fn list_and_explain() {
         .assert()
         .code(0)
         .stdout(contains("fires on: npm:express <5.0.0 -> >=5.0.0"))
+        .stdout(contains("runs on:  every file of the lockfile's folder"))
         .stdout(contains("see:      https://"))
         .stdout(contains("reported:"));
     cargo_bin_cmd!("bumpcheck")
@@ -203,7 +204,7 @@ fn completions_man_page_and_examples_in_help() {
             "{sub} --help shows an example: {help}"
         );
     }
-    for sub in ["list", "test", "validate", "explain"] {
+    for sub in ["list", "test", "validate", "explain", "new", "scan"] {
         let out = cargo_bin_cmd!("bumpcheck")
             .args(["rules", sub, "--help"])
             .output()
