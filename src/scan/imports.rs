@@ -60,13 +60,24 @@ pub fn rules_in_scope<'r, T: Copy>(
     items: &[T],
     rule: impl Fn(&T) -> &'r Rule,
 ) -> Vec<T> {
-    if items.iter().all(|i| rule(i).imports.is_none()) {
-        return items.to_vec();
-    }
-    let imports = FileImports::read(lang, text);
-    items
+    // An import names the package in the text, so a rule none of whose names occur
+    // anywhere is out of scope without tokenizing the file.
+    let mentioned = |names: &[String]| {
+        names
+            .iter()
+            .any(|n| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some())
+    };
+    let candidates: Vec<T> = items
         .iter()
         .copied()
+        .filter(|i| rule(i).imports.as_deref().is_none_or(mentioned))
+        .collect();
+    if candidates.iter().all(|i| rule(i).imports.is_none()) {
+        return candidates;
+    }
+    let imports = FileImports::read(lang, text);
+    candidates
+        .into_iter()
         .filter(|i| rule(i).in_scope(&imports))
         .collect()
 }

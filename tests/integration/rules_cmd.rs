@@ -88,7 +88,7 @@ fn failing_tests_show_the_snippet_and_a_diff() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("noisy   no-eval"), "{text}");
+    assert!(text.contains("noisy+missing no-eval"), "{text}");
     // The valid snippet with the reported range marked.
     assert!(text.contains("+^^^^^^^ reported here"), "{text}");
     assert!(text.contains("window.evaluate(y)"), "{text}");
