@@ -569,7 +569,10 @@ mod tests {
     #[test]
     fn imports_default_from_the_packages() {
         let some = |v: &[&str]| Ok(Some(v.iter().map(|s| s.to_string()).collect()));
-        assert_eq!(imports_of("npm", "\"@hapi/hapi\"", ""), some(&["@hapi/hapi"]));
+        assert_eq!(
+            imports_of("npm", "\"@hapi/hapi\"", ""),
+            some(&["@hapi/hapi"])
+        );
         assert_eq!(
             imports_of("pypi", "Flask-SQLAlchemy", ""),
             some(&["flask_sqlalchemy"])
