@@ -7,14 +7,18 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod ecosystem;
 pub mod error;
+pub mod fix;
 pub mod git;
 pub mod github;
 pub mod lockfile;
 pub mod manifest;
 pub mod notes;
+pub mod preview;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -2,6 +2,7 @@
 
 use super::direct::direct_names;
 use super::{describe, file_name, lockfile_entries};
+use crate::config::Exclude;
 use crate::diff;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
@@ -47,9 +48,10 @@ pub(super) fn diff_lockfiles(
     head: &Snapshot,
     head_entries: &[FileEntry],
     limit: u64,
+    exclude: &Exclude,
     report: &mut Report,
 ) -> Result<()> {
-    let base_entries = lockfile_entries(repo, base)?;
+    let base_entries = lockfile_entries(repo, base, exclude)?;
     let head_paths: HashSet<&str> = head_entries.iter().map(|e| e.path.as_str()).collect();
     let base_paths: HashSet<&str> = base_entries.iter().map(|e| e.path.as_str()).collect();
 
@@ -158,6 +160,65 @@ pub(super) fn diff_lockfiles(
         ));
     }
     Ok(())
+}
+
+/// A lockfile as one revision has it, with the direct dependencies its manifests declare.
+pub(crate) struct Current {
+    pub path: String,
+    pub format: Format,
+    pub lockfile: Lockfile,
+    pub direct: BTreeSet<String>,
+}
+
+/// Reads the lockfiles among `entries` whose format `keep` accepts, as `diff_lockfiles`
+/// reads each side (size limit, includes, direct dependencies); the ones that cannot be
+/// read are reported in `report.errors`.
+pub(crate) fn read_current(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    entries: &[FileEntry],
+    keep: impl Fn(Format) -> bool,
+    limit: u64,
+    report: &mut Report,
+) -> Result<Vec<Current>> {
+    let mut reads = Vec::new();
+    for entry in entries {
+        let format = Format::detect(file_name(&entry.path)).expect("listed as a lockfile");
+        if keep(format) {
+            reads.push((format, read(repo, snapshot, entry, limit)?));
+        }
+    }
+    reads.par_iter_mut().for_each(|(format, r)| {
+        if r.parsed.is_none() {
+            r.parsed = Some(format.parse(&r.bytes));
+        }
+    });
+    let mut out = Vec::new();
+    for (format, mut r) in reads {
+        read_includes(repo, snapshot, &mut r, report);
+        match r.parsed.take() {
+            Some(Ok(lockfile)) => {
+                let direct = direct_names(repo, snapshot, Some(&r), &lockfile, format, report);
+                out.push(Current {
+                    path: r.entry.path.clone(),
+                    format,
+                    lockfile,
+                    direct,
+                });
+            }
+            Some(Err(e)) => report.errors.push(ReportError {
+                path: r.entry.path.clone(),
+                rev: snapshot.commit().map(|c| c.to_string()),
+                message: format!(
+                    "cannot read {} at {}: {e}",
+                    r.entry.path,
+                    describe(snapshot)
+                ),
+            }),
+            None => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Merges the files a lockfile pulls in (`-r other.txt`), read at the same revision.

@@ -6,6 +6,9 @@ mod direct;
 mod lockfiles;
 mod scan;
 
+use crate::config::Exclude;
+pub(crate) use lockfiles::{read_current, Current};
+
 use crate::diff::Change;
 use crate::ecosystem::Ecosystem;
 use crate::error::Result;
@@ -42,6 +45,9 @@ pub struct Options {
     pub notes_options: notes::Options,
     /// Lockfiles larger than this are refused rather than read.
     pub max_lockfile_bytes: u64,
+    /// The configuration file in use. Its exclusions, rule settings and `notes.always`
+    /// apply here; its other settings are already merged into the fields above.
+    pub config: Option<crate::config::Config>,
 }
 
 /// The default `--max-lockfile-size`: far above the largest real lockfiles (tens of MiB).
@@ -49,12 +55,37 @@ pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
 
 pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
+    let config = opts.config.clone().unwrap_or_default();
     let (base, head) = sides(&repo, opts)?;
-    let mut report = Report {
+    let mut report = empty_report(revision(&base), revision(&head), opts.config.as_ref());
+    let head_lockfiles = lockfile_entries(&repo, &head, &config.exclude)?;
+    lockfiles::diff_lockfiles(
+        &repo,
+        &base,
+        &head,
+        &head_lockfiles,
+        opts.max_lockfile_bytes,
+        &config.exclude,
+        &mut report,
+    )?;
+    if opts.scan {
+        analyse(&repo, &head, &head_lockfiles, opts, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// A report with no changes yet.
+pub(crate) fn empty_report(
+    base: Revision,
+    head: Revision,
+    config: Option<&crate::config::Config>,
+) -> Report {
+    Report {
         schema_version: crate::report::SCHEMA_VERSION,
         tool: Tool::default(),
-        base: revision(&base),
-        head: revision(&head),
+        base,
+        head,
+        config: config.map(|c| c.display.clone()),
         changes: Vec::new(),
         findings: Vec::new(),
         notes: Vec::new(),
@@ -62,37 +93,53 @@ pub fn run(opts: &Options) -> Result<Report> {
         suppressed: 0,
         rules: Vec::new(),
         analysed_lockfiles: 0,
-    };
-    let head_lockfiles = lockfile_entries(&repo, &head)?;
-    lockfiles::diff_lockfiles(
-        &repo,
-        &base,
-        &head,
-        &head_lockfiles,
-        opts.max_lockfile_bytes,
-        &mut report,
-    )?;
-    if opts.scan && !report.changes.is_empty() {
-        let rules = RuleSet::load(true, &opts.rule_dirs);
-        for e in &rules.errors {
-            report.errors.push(ReportError {
-                path: e.path.clone(),
-                rev: None,
-                message: e.to_string(),
-            });
-        }
-        let fired = scan::scan(&repo, &head, &head_lockfiles, &rules, &mut report)?;
-        // Packages the configuration always wants notes for (issue 6's bumpcheck.toml)
-        // go here once that file is read.
-        let always = BTreeSet::new();
-        let requests = notes_requests(&report.changes, &fired, &always, opts.notes, &head);
-        let mut notes_opts = opts.notes_options.clone();
-        notes_opts.project_dir = notes_opts
-            .project_dir
-            .or_else(|| repo.workdir().map(PathBuf::from));
-        report.notes = notes::collect(requests, &notes_opts).0;
     }
-    Ok(report)
+}
+
+/// The stages after the changes are known, shared by `check` and `preview`: fires the
+/// rules for `report.changes`, matches them against the sources of `head` (each change
+/// scoped to its lockfile's folder among `head_lockfiles`) and collects release notes.
+pub(crate) fn analyse(
+    repo: &Repo,
+    head: &Snapshot,
+    head_lockfiles: &[FileEntry],
+    opts: &Options,
+    report: &mut Report,
+) -> Result<()> {
+    if report.changes.is_empty() {
+        return Ok(());
+    }
+    let config = opts.config.clone().unwrap_or_default();
+    let mut rules = RuleSet::load(true, &opts.rule_dirs);
+    let mut errors: Vec<(String, String)> = rules
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.to_string()))
+        .collect();
+    errors.extend(
+        config
+            .rules
+            .apply(&mut rules)
+            .iter()
+            .map(|e| (e.path.clone(), e.to_string())),
+    );
+    for (path, message) in errors {
+        report.errors.push(ReportError {
+            path,
+            rev: None,
+            message,
+        });
+    }
+    let fired = scan::scan(repo, head, head_lockfiles, &config.exclude, &rules, report)?;
+    config.rules.apply_to_findings(&mut report.findings);
+    let always = crate::config::always_wanted(&config.notes_always, &report.changes);
+    let requests = notes_requests(&report.changes, &fired, &always, opts.notes, head);
+    let mut notes_opts = opts.notes_options.clone();
+    notes_opts.project_dir = notes_opts
+        .project_dir
+        .or_else(|| repo.workdir().map(PathBuf::from));
+    report.notes = notes::collect(requests, &notes_opts).0;
+    Ok(())
 }
 
 /// The changed packages whose release notes are wanted: direct dependencies, packages
@@ -136,7 +183,7 @@ fn notes_requests(
         .collect()
 }
 
-fn revision(s: &Snapshot) -> Revision {
+pub(crate) fn revision(s: &Snapshot) -> Revision {
     match s {
         Snapshot::Commit(r) => Revision {
             rev: r.rev.clone(),
@@ -157,7 +204,10 @@ fn sides(repo: &Repo, opts: &Options) -> Result<(Snapshot, Snapshot)> {
         HeadMode::WorkTree => true,
         // An explicit --head means that commit; otherwise uncommitted lockfile edits
         // (`npm install express@5` just ran) mean the work tree.
-        HeadMode::Auto => opts.head.is_none() && has_uncommitted_lockfile(repo)?,
+        HeadMode::Auto => {
+            let exclude = opts.config.as_ref().map(|c| &c.exclude);
+            opts.head.is_none() && has_uncommitted_lockfile(repo, exclude)?
+        }
     };
     let head = if use_work_tree {
         let root = repo.workdir().ok_or(crate::git::GitError::Bare)?;
@@ -172,20 +222,30 @@ fn sides(repo: &Repo, opts: &Options) -> Result<(Snapshot, Snapshot)> {
     Ok((Snapshot::Commit(base), head))
 }
 
-fn has_uncommitted_lockfile(repo: &Repo) -> Result<bool> {
+fn has_uncommitted_lockfile(repo: &Repo, exclude: Option<&Exclude>) -> Result<bool> {
     Ok(repo.uncommitted_paths()?.iter().any(|p| {
+        if exclude.is_some_and(|e| e.excludes(p)) {
+            return false;
+        }
         let mut parts = p.split('/').collect::<Vec<_>>();
         let name = parts.pop().unwrap_or_default();
         Format::detect(name).is_some() && !parts.iter().any(|d| is_dependency_dir(d))
     }))
 }
 
-fn lockfile_entries(repo: &Repo, snapshot: &Snapshot) -> Result<Vec<FileEntry>> {
-    Ok(repo.list_files(
+/// The lockfiles of a snapshot, less those under the configuration's `exclude`.
+pub(crate) fn lockfile_entries(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    exclude: &Exclude,
+) -> Result<Vec<FileEntry>> {
+    let mut entries = repo.list_files(
         snapshot,
         |_, name| !is_dependency_dir(name),
         |_, name| Format::detect(name).is_some(),
-    )?)
+    )?;
+    entries.retain(|e| !exclude.excludes(&e.path));
+    Ok(entries)
 }
 
 fn file_name(path: &str) -> &str {

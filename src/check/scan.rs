@@ -1,6 +1,7 @@
 //! Firing rules and matching them against the sources each change's lockfile governs.
 
 use super::{dir_of, file_name, prefix};
+use crate::config::Exclude;
 use crate::diff::Change;
 use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
@@ -9,6 +10,8 @@ use crate::report::{Finding, Report, ReportError, RuleInfo};
 use crate::rules::Severity;
 use crate::rules::{language_of, RuleSet};
 use crate::scan::{files, imports, matcher, suppress};
+use ast_grep_core::tree_sitter::LanguageExt;
+use ast_grep_language::SupportLang;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -44,6 +47,7 @@ pub(super) fn scan(
     repo: &Repo,
     head: &Snapshot,
     head_lockfiles: &[FileEntry],
+    exclude: &Exclude,
     rules: &RuleSet,
     report: &mut Report,
 ) -> Result<BTreeSet<usize>> {
@@ -84,7 +88,8 @@ pub(super) fn scan(
         .iter()
         .map(|c| (c.lockfile.as_str(), scope_of(&c.lockfile, head_lockfiles)))
         .collect();
-    let sources = repo.list_files(head, files::descend, files::is_source)?;
+    let mut sources = repo.list_files(head, files::descend, files::is_source)?;
+    sources.retain(|f| !exclude.excludes(&f.path));
 
     // Per file: the rules that apply, each attributed to the first change that fired it.
     let jobs: Vec<(FileEntry, Vec<(usize, usize)>)> = sources
@@ -164,7 +169,9 @@ fn match_file(
         .iter()
         .filter_map(|&(ri, _)| rules.rules[ri].for_language(lang))
         .collect();
-    let found = matcher::match_source(lang, text, &configs);
+    // One parse for the rules and the suppression comments.
+    let tree = lang.ast_grep(text);
+    let found = matcher::match_tree(&tree, text, &configs);
     let finding = |ri: usize, ci: usize, m: matcher::Match| {
         let rule = &rules.rules[ri];
         let change = &changes[ci];
@@ -186,6 +193,7 @@ fn match_file(
             change: ci,
             note: rule.note.clone(),
             suggestion: m.suggestion,
+            edit: m.edit,
         }
     };
     let mut out: Vec<Finding> = found
@@ -195,7 +203,14 @@ fn match_file(
             finding(ri, ci, m)
         })
         .collect();
-    let suppressed = apply_suppressions(text, file, applicable, rules, changes, &mut out);
+    let suppressed = apply_suppressions(
+        (lang, &tree, text),
+        file,
+        applicable,
+        rules,
+        changes,
+        &mut out,
+    );
     Ok((out, suppressed))
 }
 
@@ -203,7 +218,7 @@ fn match_file(
 /// that give no reason or suppress nothing (only for rules that ran on this file, since
 /// the others simply did not fire this time). Returns how many findings it removed.
 fn apply_suppressions(
-    text: &str,
+    (lang, tree, text): (SupportLang, &matcher::Tree, &str),
     file: &FileEntry,
     applicable: &[(usize, usize)],
     rules: &RuleSet,
@@ -213,7 +228,7 @@ fn apply_suppressions(
     if !text.contains(suppress::MARKER) {
         return 0;
     }
-    let comments = suppress::find(text);
+    let comments = suppress::find(lang, tree, text);
     let mut used = vec![false; comments.len()];
     let before = findings.len();
     findings.retain(|f| {
@@ -266,9 +281,7 @@ fn apply_suppressions(
                 message,
                 path: file.path.clone(),
                 line: c.line,
-                column: line_text
-                    .find(suppress::MARKER)
-                    .map_or(1, |b| line_text[..b].chars().count() + 1),
+                column: c.column,
                 end_line: c.line,
                 end_column: line_text.chars().count() + 1,
                 snippet: line_text.to_string(),
@@ -280,6 +293,7 @@ fn apply_suppressions(
                 change: ci,
                 note: None,
                 suggestion: None,
+                edit: None,
             });
         }
     }

@@ -3,9 +3,13 @@
 
 mod check;
 mod completions;
+mod config;
+mod fix;
 mod github;
+mod init;
 mod notes;
 mod packages;
+mod preview;
 mod rules;
 mod rules_scan;
 
@@ -20,7 +24,7 @@ use std::path::PathBuf;
     about = "Catches the regressions a dependency upgrade is about to cause",
     long_about = "Compares the lockfiles of two git revisions, and matches the rules whose \
                   package and version window the upgrade crosses against your code.",
-    after_help = "Examples:\n  bumpcheck check                      # this branch against the default branch\n  npm install express@5 && bumpcheck check   # uncommitted lockfile change\n  bumpcheck check --base v1.2.0 --head HEAD --format json\n  bumpcheck rules test"
+    after_help = "Examples:\n  bumpcheck check                      # this branch against the default branch\n  npm install express@5 && bumpcheck check   # uncommitted lockfile change\n  bumpcheck check --base v1.2.0 --head HEAD --format json\n  bumpcheck preview express@5                # before upgrading\n  bumpcheck init                       # a starter bumpcheck.toml\n  bumpcheck rules test"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,9 +38,15 @@ pub struct Cli {
 enum Command {
     /// Report the lockfile changes and the code they put at risk.
     #[command(
-        after_help = "Examples:\n  bumpcheck check\n  bumpcheck check --base origin/main --head HEAD --fail-on warning\n  bumpcheck check --worktree --format json --output report.json"
+        after_help = "Examples:\n  bumpcheck check\n  bumpcheck check --base origin/main --head HEAD --fail-on warning\n  bumpcheck check --worktree --format json --output report.json\n  bumpcheck check --config ci/bumpcheck.toml   # or --no-config"
     )]
     Check(check::CheckArgs),
+    /// What an upgrade would break, before making it: the rules and release notes of
+    /// `check`, with the target version resolved from the configured registry.
+    #[command(
+        after_help = "Examples:\n  bumpcheck preview express@5\n  bumpcheck preview express@^5.1 body-parser@latest --format json\n  bumpcheck preview cargo:axum@0.8 pypi:pydantic@2\n  bumpcheck preview --offline express@5.1.0\n  bumpcheck preview go:github.com/gin-gonic/gin@v1.10.0   # go, gem and composer: exact versions"
+    )]
+    Preview(preview::PreviewArgs),
     /// List the lockfile changes only (no rules are matched).
     #[command(
         after_help = "Examples:\n  bumpcheck diff --base HEAD~1\n  bumpcheck diff --base v2.0.0 --format json"
@@ -60,6 +70,11 @@ enum Command {
         after_help = "Examples:\n  bumpcheck completions bash > ~/.local/share/bash-completion/completions/bumpcheck\n  bumpcheck completions zsh > ~/.zfunc/_bumpcheck\n  bumpcheck completions man > bumpcheck.1"
     )]
     Completions(completions::CompletionsArgs),
+    /// Write a commented starter bumpcheck.toml (and, on request, the GitHub workflow).
+    #[command(
+        after_help = "Examples:\n  bumpcheck init                      # bumpcheck.toml at the repository root\n  bumpcheck init --github-workflow    # and .github/workflows/bumpcheck.yml\n  bumpcheck init --force              # overwrite an existing file"
+    )]
+    Init(init::InitArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,10 +112,12 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Check(args) => check::check(args, cli.color),
         Command::Diff(args) => check::diff(args, cli.color),
+        Command::Preview(args) => preview::run(args, cli.color),
         Command::Notes(args) => notes::run(args),
         Command::Packages(args) => packages::run(args),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Completions(args) => completions::run(args),
+        Command::Init(args) => init::run(args),
     };
     match result {
         Ok(code) => code,

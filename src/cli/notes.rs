@@ -42,6 +42,7 @@ pub fn run(args: NotesCmdArgs) -> anyhow::Result<i32> {
     }
     let mut opts = args.notes.options();
     opts.project_dir = std::env::current_dir().ok();
+    opts.endpoints = super::config::endpoints_here()?;
     let request = notes::Request {
         ecosystem: args.ecosystem,
         name: args.package.clone(),

@@ -16,6 +16,9 @@ pub struct CargoConfig {
     registries: BTreeMap<String, Registry>,
     /// `[source.NAME]`: `replace-with` and `registry`.
     sources: BTreeMap<String, SourceDef>,
+    /// `bumpcheck.toml`'s `registries.crates`: the index for crates of the default
+    /// registry, over any replacement cargo's configuration makes.
+    pub default_index: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -168,6 +171,16 @@ impl CargoConfig {
             Some(s) => self.name_of(s).unwrap_or(DEFAULT_SOURCE).to_string(),
             None => DEFAULT_SOURCE.to_string(),
         };
+        if let Some(url) = self
+            .default_index
+            .as_ref()
+            .filter(|_| name == DEFAULT_SOURCE)
+        {
+            return Ok(Index {
+                url: url.clone(),
+                token: None,
+            });
+        }
         let mut url = lock_source.map(str::to_string);
         for _ in 0..16 {
             let Some(next) = self.sources.get(&name).and_then(|s| s.replace_with.clone()) else {
@@ -308,6 +321,14 @@ index = "sparse+https://corp.example.invalid/api/v1/crates/"
         // A broken file changes nothing.
         c.read("[source\n");
         assert!(c.index_for(Some(LOCKED)).is_ok());
+
+        // bumpcheck.toml's index wins for the default registry only.
+        c.default_index = Some("sparse+https://toml.example.invalid/index/".into());
+        assert_eq!(
+            c.index_for(Some(LOCKED)).unwrap().url,
+            "sparse+https://toml.example.invalid/index/"
+        );
+        assert_eq!(c.index_for(Some(corp)).unwrap().url, corp);
     }
 
     #[test]

@@ -6,6 +6,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Endpoints named in `bumpcheck.toml` (`[registries]`, `[github]`). Each ranks below the
+/// environment variable that sets the same thing and above the package manager's own
+/// configuration files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The npm registry for unscoped packages (scoped registries in .npmrc still apply).
+    pub npm_registry: Option<String>,
+    /// The index of the default cargo registry (`sparse+URL` or `registry+URL`).
+    pub cargo_index: Option<String>,
+    /// The main Python package index.
+    pub pypi_index: Option<String>,
+    pub github_api_url: Option<String>,
+    /// The environment variable holding the GitHub token, tried before `GITHUB_TOKEN`.
+    pub github_token_env: Option<String>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NpmConfig {
     pub registry: Option<String>,
@@ -20,6 +36,12 @@ impl NpmConfig {
     /// user's `.npmrc`, the project's `.npmrc`, then the environment. When no registry is
     /// configured anywhere, asks `npm config get registry` (npm's own default).
     pub fn discover(project_dir: Option<&Path>) -> NpmConfig {
+        NpmConfig::discover_with(project_dir, None)
+    }
+
+    /// `discover`, with `bumpcheck.toml`'s registry over the `.npmrc` files' (the
+    /// environment still overrides it).
+    pub fn discover_with(project_dir: Option<&Path>, file_registry: Option<&str>) -> NpmConfig {
         let mut config = NpmConfig::default();
         let user = std::env::var_os("NPM_CONFIG_USERCONFIG")
             .or_else(|| std::env::var_os("npm_config_userconfig"))
@@ -30,6 +52,9 @@ impl NpmConfig {
         }
         if let Some(dir) = project_dir {
             config.read_file(&dir.join(".npmrc"));
+        }
+        if let Some(r) = file_registry {
+            config.registry = Some(r.to_string());
         }
         for var in ["npm_config_registry", "NPM_CONFIG_REGISTRY"] {
             if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
@@ -135,6 +160,12 @@ pub struct GithubConfig {
 
 impl GithubConfig {
     pub fn from_env() -> GithubConfig {
+        GithubConfig::from_env_with(&Endpoints::default())
+    }
+
+    /// `from_env`, with `bumpcheck.toml`'s API URL where `GITHUB_API_URL` is not set, and
+    /// its token variable tried before `GITHUB_TOKEN` and `GH_TOKEN`.
+    pub fn from_env_with(endpoints: &Endpoints) -> GithubConfig {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
         let mut hosts = vec!["github.com".to_string()];
         if let Some(server) = var("GITHUB_SERVER_URL") {
@@ -150,11 +181,17 @@ impl GithubConfig {
         }
         GithubConfig {
             api_url: var("GITHUB_API_URL")
+                .or_else(|| endpoints.github_api_url.clone())
                 .unwrap_or_else(|| "https://api.github.com".into())
                 .trim_end_matches('/')
                 .to_string(),
             hosts,
-            token: var("GITHUB_TOKEN").or_else(|| var("GH_TOKEN")),
+            token: endpoints
+                .github_token_env
+                .as_deref()
+                .and_then(var)
+                .or_else(|| var("GITHUB_TOKEN"))
+                .or_else(|| var("GH_TOKEN")),
         }
     }
 }

@@ -13,8 +13,17 @@ pub mod config;
 pub mod highlights;
 pub mod http;
 pub mod pip_config;
+pub mod registries;
 pub mod sanitize;
 mod sources;
+
+pub use sources::cargo::prefix as index_prefix;
+pub use sources::redact;
+
+/// Python project pages (PEP 691/503), read by the registry's version listing too.
+pub mod pypi_files {
+    pub use super::sources::pypi::{dist_name_version, project_files, File, ACCEPT};
+}
 
 use crate::ecosystem::Ecosystem;
 use cargo_config::CargoConfig;
@@ -88,6 +97,18 @@ pub struct Options {
     pub project_dir: Option<PathBuf>,
     /// Show a progress bar on stderr when fetching takes a while.
     pub progress: bool,
+    /// Registries and GitHub endpoints from `bumpcheck.toml`.
+    pub endpoints: config::Endpoints,
+}
+
+impl Options {
+    /// The cache: `cache_dir`, else the default folder.
+    pub fn cache(&self) -> Option<cache::Cache> {
+        self.cache_dir
+            .clone()
+            .or_else(cache::Cache::default_dir)
+            .map(|d| cache::Cache::new(&d))
+    }
 }
 
 /// What a run did, besides its notes (for tests and benchmarks).
@@ -119,34 +140,20 @@ struct Shared {
 }
 
 async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNotes>, Stats) {
-    let cache = opts
-        .cache_dir
-        .clone()
-        .or_else(cache::Cache::default_dir)
-        .map(|d| cache::Cache::new(&d));
+    let cache = opts.cache();
     // Each ecosystem's configuration is read only when one of its packages is asked
     // for; offline too, since the configured registry names the cache entries.
     let wants = |e: Ecosystem| requests.iter().any(|r| r.ecosystem == e);
     let project_dir = opts.project_dir.as_deref();
+    let registries::Registries { npm, cargo, pip } =
+        registries::Registries::discover(project_dir, &opts.endpoints, wants);
     let shared = Arc::new(Shared {
         http: Http::new(opts.http.clone(), cache),
-        npm: if wants(Ecosystem::Npm) {
-            NpmConfig::discover(project_dir)
-        } else {
-            NpmConfig::default()
-        },
-        cargo: if wants(Ecosystem::Cargo) {
-            CargoConfig::discover(project_dir)
-        } else {
-            CargoConfig::default()
-        },
+        npm,
+        cargo,
         cargo_indexes: sources::cargo::IndexConfigs::default(),
-        pip: if wants(Ecosystem::Pypi) {
-            PipConfig::discover()
-        } else {
-            PipConfig::default()
-        },
-        github: GithubConfig::from_env(),
+        pip,
+        github: GithubConfig::from_env_with(&opts.endpoints),
         offline: opts.offline,
     });
     let bar = progress_bar(opts.progress, requests.len());

@@ -29,13 +29,28 @@ struct Files {
 
 impl PipConfig {
     pub fn discover() -> PipConfig {
+        PipConfig::discover_with(None)
+    }
+
+    /// `discover`, with `bumpcheck.toml`'s index over pip's files and uv's variables
+    /// (`PIP_INDEX_URL` still overrides it).
+    pub fn discover_with(file_index: Option<&str>) -> PipConfig {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
         let files = config_files(&var);
-        PipConfig::load(&files, var)
+        PipConfig::load_with(&files, var, file_index)
     }
 
     /// Reads `files` (lowest precedence first), then the environment through `var`.
     pub fn load(files: &[PathBuf], var: impl Fn(&str) -> Option<String>) -> PipConfig {
+        PipConfig::load_with(files, var, None)
+    }
+
+    /// `load`, with an index from `bumpcheck.toml`.
+    pub fn load_with(
+        files: &[PathBuf],
+        var: impl Fn(&str) -> Option<String>,
+        file_index: Option<&str>,
+    ) -> PipConfig {
         let mut read = Files::default();
         for f in files {
             if let Ok(text) = std::fs::read_to_string(f) {
@@ -44,6 +59,7 @@ impl PipConfig {
         }
         let split = |v: String| -> Vec<String> { v.split_whitespace().map(String::from).collect() };
         let index_url = var("PIP_INDEX_URL")
+            .or_else(|| file_index.map(String::from))
             .or(read.index_url)
             .or_else(|| var("UV_DEFAULT_INDEX"))
             .or_else(|| var("UV_INDEX_URL"));
@@ -263,6 +279,20 @@ mod tests {
             env(&[("UV_DEFAULT_INDEX", "https://uv.example.invalid/simple")]),
         );
         assert_eq!(c.indexes(None), ["https://uv.example.invalid/simple"]);
+        // bumpcheck.toml's index: over the files and uv, under PIP_INDEX_URL.
+        let toml = Some("https://toml.example.invalid/simple");
+        let c = PipConfig::load_with(
+            &files,
+            env(&[("UV_DEFAULT_INDEX", "https://uv.example.invalid/simple")]),
+            toml,
+        );
+        assert_eq!(c.indexes(None), ["https://toml.example.invalid/simple"]);
+        let c = PipConfig::load_with(
+            &files,
+            env(&[("PIP_INDEX_URL", "https://env.example.invalid/simple")]),
+            toml,
+        );
+        assert_eq!(c.indexes(None), ["https://env.example.invalid/simple"]);
         // The lockfile's index alone.
         let c = PipConfig::load(&[], env(&[]));
         assert_eq!(

@@ -23,6 +23,8 @@ pub struct Report {
     pub tool: Tool,
     pub base: Revision,
     pub head: Revision,
+    /// The configuration file used (`bumpcheck.toml`), or `None`.
+    pub config: Option<String>,
     pub changes: Vec<Change>,
     pub findings: Vec<Finding>,
     /// Release notes of the selected changed packages.
@@ -88,6 +90,9 @@ pub struct Finding {
     /// The lines `line..=end_line` with the rule's fix applied, when the rule has one.
     #[serde(skip)]
     pub suggestion: Option<String>,
+    /// The rule's fix as an edit of the file at the head revision (`check --fix`).
+    #[serde(skip)]
+    pub edit: Option<crate::fix::edits::Edit>,
 }
 
 /// A rule as the reports describe it.
@@ -186,6 +191,7 @@ pub(crate) mod tests {
             change: 0,
             note: Some("Read the migration guide.".into()),
             suggestion: None,
+            edit: None,
         }
     }
 
@@ -202,6 +208,7 @@ pub(crate) mod tests {
                 rev: "HEAD".into(),
                 commit: Some("2222222222222222222222222222222222222222".into()),
             },
+            config: None,
             changes: vec![Change {
                 ecosystem: Ecosystem::Npm,
                 name: "express".into(),

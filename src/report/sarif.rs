@@ -54,24 +54,28 @@ pub fn log(report: &Report) -> Value {
         .iter()
         .map(|e| json!({"level": "error", "message": {"text": e.message}}))
         .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": report.tool.name,
+            "version": report.tool.version,
+            "semanticVersion": report.tool.version,
+            "rules": rules.iter().map(rule).collect::<Vec<_>>(),
+        }},
+        "invocations": [{
+            "executionSuccessful": report.errors.is_empty() || report.analysed_lockfiles > 0,
+            "toolExecutionNotifications": notifications,
+        }],
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(config) = &report.config {
+        run["properties"] = json!({"configurationFile": config});
+    }
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": report.tool.name,
-                "version": report.tool.version,
-                "semanticVersion": report.tool.version,
-                "rules": rules.iter().map(rule).collect::<Vec<_>>(),
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty() || report.analysed_lockfiles > 0,
-                "toolExecutionNotifications": notifications,
-            }],
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     })
 }
 

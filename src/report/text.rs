@@ -71,6 +71,9 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         rev(&report.base),
         rev(&report.head)
     );
+    if let Some(config) = &report.config {
+        let _ = writeln!(out, "configuration: {config}");
+    }
 
     let mut lockfiles: Vec<&str> = report.changes.iter().map(|c| c.lockfile.as_str()).collect();
     lockfiles.dedup();

@@ -1,9 +1,14 @@
 //! One file, many rules: a single tree walk with ast-grep's CombinedScan, which also
 //! honours `// ast-grep-ignore: RULE` suppressions.
 
+use crate::fix::edits::Edit;
 use ast_grep_config::{CombinedScan, RuleConfig};
-use ast_grep_core::tree_sitter::LanguageExt;
+use ast_grep_core::tree_sitter::{LanguageExt, StrDoc};
+use ast_grep_core::AstGrep;
 use ast_grep_language::SupportLang;
+
+/// A parsed source file.
+pub type Tree = AstGrep<StrDoc<SupportLang>>;
 
 /// A rule's match, with 1-based positions (end column exclusive, as in SARIF).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +24,8 @@ pub struct Match {
     pub snippet: String,
     /// The whole lines the match spans, with the rule's fix applied, when it has one.
     pub suggestion: Option<String>,
+    /// The rule's fix as a byte-range edit of the source, when it has one.
+    pub edit: Option<Edit>,
 }
 
 /// Lines of context kept in a snippet, at most.
@@ -32,9 +39,16 @@ pub fn match_source(
     if rules.is_empty() {
         return Vec::new();
     }
-    let root = lang.ast_grep(source);
+    match_tree(&lang.ast_grep(source), source, rules)
+}
+
+/// `match_source` on a tree already parsed from `source`.
+pub fn match_tree(root: &Tree, source: &str, rules: &[&RuleConfig<SupportLang>]) -> Vec<Match> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
     let scan = CombinedScan::new(rules.to_vec());
-    let result = scan.scan(&root, false);
+    let result = scan.scan(root, false);
     let lines: Vec<&str> = source.lines().collect();
     let mut out = Vec::new();
     for (config, matches) in result.matches {
@@ -44,35 +58,42 @@ pub fn match_source(
         for m in matches {
             let start = m.start_pos();
             let end = m.end_pos();
-            let first = start.line();
-            let last = end.line().min(first + SNIPPET_LINES - 1);
-            let snippet = lines
-                .get(first..=last.min(lines.len().saturating_sub(1)))
-                .map(|l| l.join("\n"))
-                .unwrap_or_default();
+            let snippet = snippet(&lines, start.line(), end.line());
+            // ast-grep's fixer gives the replaced range (expandStart/expandEnd included).
+            let edit = config.fixer.first().and_then(|fixer| {
+                let edit = m.make_edit(&config.matcher, fixer);
+                Some(Edit {
+                    start: edit.position,
+                    end: edit.position + edit.deleted_length,
+                    replacement: String::from_utf8(edit.inserted_text).ok()?,
+                })
+            });
             out.push(Match {
                 rule,
-                line: first + 1,
+                line: start.line() + 1,
                 column: start.column(&m) + 1,
                 end_line: end.line() + 1,
                 end_column: end.column(&m) + 1,
                 message: config.get_message(&m),
                 snippet,
-                suggestion: config.fixer.first().and_then(|fixer| {
-                    let edit = m.make_edit(&config.matcher, fixer);
-                    let inserted = String::from_utf8(edit.inserted_text).ok()?;
-                    fixed_lines(
-                        source,
-                        edit.position,
-                        edit.position + edit.deleted_length,
-                        &inserted,
-                    )
-                }),
+                suggestion: edit
+                    .as_ref()
+                    .and_then(|e| fixed_lines(source, e.start, e.end, &e.replacement)),
+                edit,
             });
         }
     }
     out.sort_by_key(|m| (m.line, m.column, m.rule));
     out
+}
+
+/// The source lines `first..=last` (0-based), at most `SNIPPET_LINES` of them.
+pub fn snippet(lines: &[&str], first: usize, last: usize) -> String {
+    let last = last.min(first + SNIPPET_LINES - 1);
+    lines
+        .get(first..=last.min(lines.len().saturating_sub(1)))
+        .map(|l| l.join("\n"))
+        .unwrap_or_default()
 }
 
 /// The whole lines holding bytes `start..end` of `source`, with that range replaced.

@@ -53,6 +53,19 @@ impl Range {
             .any(|set| set.iter().all(|c| c.matches(&v)))
     }
 
+    /// Whether `version` satisfies the range as npm's resolver reads it: a prerelease
+    /// only where a comparator of its set names a prerelease of the same release
+    /// (`^5.0.0-beta.1` admits `5.0.0-beta.3`, `5` admits no prerelease). For choosing
+    /// a version to install, where `contains` is for rule windows.
+    pub fn satisfied_by(&self, version: &Version) -> bool {
+        self.sets.iter().any(|set| {
+            semver::VersionReq {
+                comparators: set.clone(),
+            }
+            .matches(version)
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.raw
     }
@@ -141,5 +154,16 @@ mod tests {
         assert!(Range::parse("*").unwrap().contains(&v("0.0.1")));
         assert!(Range::parse(">=v2").unwrap().contains(&v("2.0.0")));
         assert!(Range::parse("<<5").is_err());
+    }
+
+    #[test]
+    fn resolution_skips_prereleases_the_range_does_not_name() {
+        let sat = |r: &str, ver: &str| Range::parse(r).unwrap().satisfied_by(&v(ver));
+        assert!(sat("5", "5.1.0") && !sat("5", "5.2.0-rc.1"));
+        assert!(sat(">=5.0.0-beta.1 <5.0.0", "5.0.0-beta.3"));
+        assert!(!sat(">=5.0.0-beta.1 <5.0.0", "5.0.0"));
+        assert!(sat("^5.2.0-rc.0", "5.2.0-rc.1") && !sat("^5.1.0-rc.0", "5.2.0-rc.1"));
+        assert!(sat("*", "0.1.0") && !sat("*", "1.0.0-alpha"));
+        assert!(sat("4 || 5", "4.21.2"));
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::support::{change, findings, TestRepo};
 
-const STORY_APP: &str = r#"const express = require('express');
+pub const STORY_APP: &str = r#"const express = require('express');
 const { EventEmitter } = require('events');
 
 const bus = new EventEmitter();
@@ -61,6 +61,7 @@ fn story_express_4_to_5_flags_the_capturing_middleware() {
         [
             "base",
             "changes",
+            "config",
             "errors",
             "findings",
             "head",

@@ -4,6 +4,8 @@
 
 mod changelog_corpus;
 mod check_npm;
+mod config;
+mod fix;
 mod formats_cargo_python;
 mod formats_others;
 mod formats_pnpm_bun;
@@ -13,8 +15,10 @@ mod http_server;
 mod notes;
 mod notes_cargo_pypi;
 mod parity;
+mod preview;
 mod reports;
 mod rule_schema;
 mod rules_authoring;
 mod rules_cmd;
 mod support;
+mod suppressions;

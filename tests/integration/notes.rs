@@ -193,7 +193,8 @@ fn server_errors_and_rate_limits_are_retried() {
 fn failures_are_reported_per_source_and_never_fail_the_check() {
     let repo = upgraded_repo();
 
-    // Slower than the timeout.
+    // Slower than the timeout. Had the timeout not applied, the reply would have come
+    // and there would be no error: no wall-clock assertion needed (it flaked under load).
     let server = Server::start();
     serve_express(&server, HISTORY);
     let body = express_packument(&server);
@@ -201,7 +202,6 @@ fn failures_are_reported_per_source_and_never_fail_the_check() {
         "/express",
         vec![Reply::ok(body).delay(Duration::from_secs(3))],
     );
-    let started = Instant::now();
     let report = check_online(
         &repo,
         &server,
@@ -219,10 +219,6 @@ fn failures_are_reported_per_source_and_never_fail_the_check() {
             && error.contains("timed out")
             && error.contains("after 2 attempts"),
         "{error}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "gave up at the timeout"
     );
 
     // A truncated body, every time.
@@ -409,7 +405,7 @@ pub fn notes_json(
 }
 
 /// A package `widget` whose tarball has no changelog, so GitHub is asked.
-fn serve_widget(server: &Server) {
+pub fn serve_widget(server: &Server) {
     let widget = "git+https://github.com/acme/widget.git";
     server.route(
         "/widget",

@@ -62,7 +62,7 @@ fn notes_of<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no notes for {name}: {report:#}"))
 }
 
-fn versions(notes: &Value) -> Vec<String> {
+pub fn versions(notes: &Value) -> Vec<String> {
     notes["versions"]
         .as_array()
         .unwrap()

@@ -36,7 +36,7 @@ fn run(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> (i32, String, St
     )
 }
 
-fn sarif_schema_errors(doc: &Value) -> Vec<String> {
+pub fn sarif_schema_errors(doc: &Value) -> Vec<String> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(testdata("sarif/sarif-schema-2.1.0.json")).unwrap(),
     )

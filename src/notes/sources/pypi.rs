@@ -20,7 +20,7 @@ pub fn cache_key(index: &str, name: &str, version: &str) -> String {
 }
 
 /// JSON first; HTML from indexes that only speak PEP 503.
-const ACCEPT: &str = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
+pub const ACCEPT: &str = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 
 pub async fn published(
     http: &Http,
@@ -105,6 +105,8 @@ pub struct File {
     pub url: String,
     /// Whether `<url>.metadata` serves its core metadata (PEP 658/714).
     pub core_metadata: bool,
+    /// Withdrawn by its publisher (PEP 592): installers skip it unless pinned exactly.
+    pub yanked: bool,
 }
 
 /// The files of a project page: PEP 691 JSON, else the anchors of a PEP 503 page.
@@ -124,6 +126,9 @@ pub fn project_files(body: &[u8], page_url: &str) -> Result<Vec<File>, String> {
                     filename: f["filename"].as_str()?.to_string(),
                     url: resolve(page_url, f["url"].as_str()?),
                     core_metadata: metadata.is_some_and(|m| m != &serde_json::Value::Bool(false)),
+                    yanked: f
+                        .get("yanked")
+                        .is_some_and(|y| y != &serde_json::Value::Bool(false)),
                 })
             })
             .collect());
@@ -148,6 +153,7 @@ pub fn project_files(body: &[u8], page_url: &str) -> Result<Vec<File>, String> {
             core_metadata: attribute(attrs, "data-core-metadata")
                 .or_else(|| attribute(attrs, "data-dist-info-metadata"))
                 .is_some_and(|v| v != "false"),
+            yanked: attrs.contains("data-yanked"),
         });
     }
     Ok(out)
@@ -362,6 +368,7 @@ mod tests {
             "https://index.example.invalid/packages/flask-3.0.0-py3-none-any.whl#sha256=ab"
         );
         assert!(files[0].core_metadata && !files[1].core_metadata);
+        assert!(!files[0].yanked);
         let html = br#"<html><body><h1>Links for flask</h1>
 <a href="/files/Flask-2.3.3.tar.gz#sha256=ef" data-requires-python="&gt;=3.8">Flask-2.3.3.tar.gz</a><br/>
 <a href='flask-3.0.0-py3-none-any.whl' data-core-metadata="sha256=12">flask-3.0.0-py3-none-any.whl</a>

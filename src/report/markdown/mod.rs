@@ -160,7 +160,12 @@ fn render_plan(
             cut.join("; ")
         );
     }
-    let _ = writeln!(out, "<sub>bumpcheck {}</sub>", report.tool.version);
+    let config = report
+        .config
+        .as_deref()
+        .map(|c| format!(", configuration {}", code(c)))
+        .unwrap_or_default();
+    let _ = writeln!(out, "<sub>bumpcheck {}{config}</sub>", report.tool.version);
     out
 }
 

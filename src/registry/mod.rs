@@ -1,0 +1,172 @@
+//! Target versions for `preview`, from the registry the user configured: npm packuments
+//! (registry and tokens from .npmrc, `NpmConfig`), cargo sparse indexes (cargo's source
+//! replacements, `CargoConfig`) and Python simple indexes (pip's and uv's configuration,
+//! `PipConfig`). Requests go through the notes' HTTP client (retries, ETag cache), so the
+//! release notes fetched afterwards reuse what was read here.
+
+mod crates;
+mod npm;
+mod pick;
+mod pypi;
+
+pub use pick::{check_range, highest, Wanted};
+
+use crate::ecosystem::Ecosystem;
+use crate::notes::http::{Http, HttpError};
+use crate::notes::registries::Registries;
+use std::path::Path;
+use thiserror::Error;
+
+/// One version to resolve: `spec` is how the user wrote it, for messages.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub spec: String,
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub wanted: Wanted,
+    /// Where the lockfile says the package comes from now (a cargo index, a Python
+    /// index): the registry to ask when the configuration names none.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Error)]
+#[error("`{spec}`: {problem}")]
+pub struct RegistryError {
+    pub spec: String,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Error)]
+pub enum Problem {
+    #[error("offline, only an exact version can be previewed (`{0}` needs the registry)")]
+    Offline(String),
+    #[error("bumpcheck does not read the {0} registry: give an exact version, such as {1}")]
+    ExactOnly(Ecosystem, &'static str),
+    #[error("{0}")]
+    NotConfigured(String),
+    #[error("{url}: no version of {name} matches `{wanted}`{newest}")]
+    NoMatch {
+        url: String,
+        name: String,
+        wanted: String,
+        /// `(newest: 5.1.0)`, or nothing when the registry lists no version.
+        newest: String,
+    },
+    #[error("{url}: {message}")]
+    Invalid { url: String, message: String },
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// Resolves queries against the configured registries; without the network (offline),
+/// only exact versions, which are taken as they are.
+pub struct Resolver {
+    http: Http,
+    offline: bool,
+    registries: Registries,
+}
+
+impl Resolver {
+    /// Reads the configuration of the ecosystems `queries` name, from `project_dir` and
+    /// the user's files, as the release notes do.
+    pub fn new(
+        queries: &[Query],
+        opts: &crate::notes::Options,
+        project_dir: Option<&Path>,
+    ) -> Resolver {
+        let wants = |e: Ecosystem| !opts.offline && queries.iter().any(|q| q.ecosystem == e);
+        Resolver {
+            http: Http::new(opts.http.clone(), opts.cache()),
+            offline: opts.offline,
+            registries: Registries::discover(project_dir, &opts.endpoints, wants),
+        }
+    }
+
+    /// The version each query resolves to, in order.
+    pub fn resolve_all(&self, queries: &[Query]) -> Vec<Result<String, RegistryError>> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime starts");
+        runtime.block_on(async {
+            let mut out = Vec::new();
+            for q in queries {
+                out.push(self.resolve(q).await.map_err(|problem| RegistryError {
+                    spec: q.spec.clone(),
+                    problem,
+                }));
+            }
+            out
+        })
+    }
+
+    async fn resolve(&self, q: &Query) -> Result<String, Problem> {
+        let readable = matches!(
+            q.ecosystem,
+            Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Pypi
+        );
+        match (&q.wanted, self.offline, readable) {
+            // Offline, an exact version is taken on trust: there is nothing to ask.
+            (Wanted::Exact(v), true, _) | (Wanted::Exact(v), _, false) => return Ok(v.clone()),
+            (w, true, _) => return Err(Problem::Offline(w.to_string())),
+            (_, false, false) => return Err(Problem::ExactOnly(q.ecosystem, example(q.ecosystem))),
+            _ => {}
+        }
+        let listing = match q.ecosystem {
+            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
+            Ecosystem::Cargo => {
+                let index = self
+                    .registries
+                    .cargo
+                    .index_for(q.source.as_deref())
+                    .map_err(Problem::NotConfigured)?;
+                crates::versions(&self.http, &index, &q.name).await?
+            }
+            _ => {
+                pypi::versions(
+                    &self.http,
+                    &self.registries.pip,
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
+        };
+        highest(q.ecosystem, &listing.versions, &q.wanted, &listing.tags).ok_or_else(|| {
+            let newest = highest(
+                q.ecosystem,
+                &listing.versions,
+                &Wanted::Tag("latest".into()),
+                &listing.tags,
+            );
+            Problem::NoMatch {
+                url: listing.url,
+                name: q.name.clone(),
+                wanted: q.wanted.to_string(),
+                newest: newest
+                    .map(|n| format!(" (newest: {n})"))
+                    .unwrap_or_default(),
+            }
+        })
+    }
+}
+
+/// What a registry lists for a package.
+pub(crate) struct Listing {
+    /// The document read, for messages (credentials left out).
+    pub url: String,
+    /// Published versions, yanked ones left out.
+    pub versions: Vec<String>,
+    /// npm's dist-tags.
+    pub tags: std::collections::BTreeMap<String, String>,
+}
+
+/// An exact version in the ecosystem's spelling, for messages.
+fn example(ecosystem: Ecosystem) -> &'static str {
+    match ecosystem {
+        Ecosystem::Go => "go:github.com/gin-gonic/gin@v1.10.0",
+        Ecosystem::Rubygems => "gem:rails@7.1.3",
+        Ecosystem::Packagist => "composer:laravel/framework@v11.0.0",
+        _ => "name@1.2.3",
+    }
+}

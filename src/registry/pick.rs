@@ -1,0 +1,231 @@
+//! Choosing the target version among what a registry lists: an exact version that is
+//! published, a dist-tag, or the highest version a range admits, prereleases only when
+//! the range names one (npm's reading).
+
+use crate::ecosystem::Ecosystem;
+use crate::version::{self, Range};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What the user asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    /// An exact version, as the registry spells it.
+    Exact(String),
+    /// A range: npm's syntax, cargo's requirement syntax for crates, and for Python the
+    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's.
+    Range(String),
+    /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
+    Tag(String),
+}
+
+impl fmt::Display for Wanted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Wanted::Exact(v) | Wanted::Range(v) | Wanted::Tag(v) => f.write_str(v),
+        }
+    }
+}
+
+/// The version `wanted` selects among `versions`, or `None`.
+pub fn highest(
+    ecosystem: Ecosystem,
+    versions: &[String],
+    wanted: &Wanted,
+    tags: &BTreeMap<String, String>,
+) -> Option<String> {
+    let parsed = || {
+        versions
+            .iter()
+            .filter_map(move |raw| Some((version::parse(ecosystem, raw)?, raw)))
+    };
+    match wanted {
+        Wanted::Exact(v) => {
+            let want = version::parse(ecosystem, v);
+            versions
+                .iter()
+                .find(|raw| *raw == v || (want.is_some() && version::parse(ecosystem, raw) == want))
+                .cloned()
+        }
+        Wanted::Tag(tag) => match tags.get(tag) {
+            Some(v) => Some(v.clone()),
+            None if tag == "latest" => parsed()
+                .filter(|(p, _)| p.pre.is_empty())
+                .max_by(|a, b| a.0.cmp(&b.0))
+                .map(|(_, raw)| raw.clone()),
+            None => None,
+        },
+        Wanted::Range(raw) => {
+            let matches = matcher(ecosystem, raw)?;
+            parsed()
+                .filter(|(p, _)| matches(p))
+                .max_by(|a, b| a.0.cmp(&b.0))
+                .map(|(_, raw)| raw.clone())
+        }
+    }
+}
+
+/// Whether a range is well-formed for the ecosystem, with the reason when not.
+pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
+    match ecosystem {
+        Ecosystem::Cargo => semver::VersionReq::parse(raw)
+            .map(|_| ())
+            .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
+        Ecosystem::Pypi => Range::parse(&pep440_as_npm(raw)?).map(|_| ()),
+        _ => Range::parse(raw).map(|_| ()),
+    }
+}
+
+type Matcher = Box<dyn Fn(&semver::Version) -> bool>;
+
+/// The range as a test on versions; prereleases only where the range names one.
+fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
+    match ecosystem {
+        // Cargo's own requirement syntax: `0.8` means `^0.8`, as in Cargo.toml.
+        Ecosystem::Cargo => {
+            let req = semver::VersionReq::parse(raw).ok()?;
+            Some(Box::new(move |v| req.matches(v)))
+        }
+        Ecosystem::Pypi => {
+            let range = Range::parse(&pep440_as_npm(raw).ok()?).ok()?;
+            Some(Box::new(move |v| range.satisfied_by(v)))
+        }
+        _ => {
+            let range = Range::parse(raw).ok()?;
+            Some(Box::new(move |v| range.satisfied_by(v)))
+        }
+    }
+}
+
+/// PEP 440 specifiers in npm's syntax: `>=2,<3` -> `>=2 <3`, `==2.0` -> `=2.0`,
+/// `~=2.1` -> `>=2.1 <3`, `~=2.1.3` -> `>=2.1.3 <2.2`.
+fn pep440_as_npm(raw: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.starts_with("!=") || part.starts_with("===") {
+            return Err(format!(
+                "`{part}` in `{raw}`: preview reads `==`, `>=`, `<=`, `>`, `<` and `~=`"
+            ));
+        }
+        if let Some(v) = part.strip_prefix("~=") {
+            let v = v.trim();
+            let mut segments: Vec<u64> = Vec::new();
+            for s in v.split('.') {
+                let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+                segments.push(
+                    digits
+                        .parse()
+                        .map_err(|_| format!("`{part}` in `{raw}`: not a version"))?,
+                );
+            }
+            if segments.len() < 2 {
+                return Err(format!(
+                    "`{part}` in `{raw}`: `~=` needs two segments or more"
+                ));
+            }
+            segments.pop();
+            *segments.last_mut().expect("two segments or more") += 1;
+            let upper: Vec<String> = segments.iter().map(u64::to_string).collect();
+            out.push(format!(">={v} <{}", upper.join(".")));
+        } else if let Some(v) = part.strip_prefix("==") {
+            out.push(format!("={}", v.trim()));
+        } else {
+            out.push(part.to_string());
+        }
+    }
+    Ok(out.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(vs: &[&str]) -> Vec<String> {
+        vs.iter().map(|v| v.to_string()).collect()
+    }
+
+    fn range(v: &str) -> Wanted {
+        Wanted::Range(v.into())
+    }
+
+    #[test]
+    fn npm_ranges_tags_and_prereleases() {
+        let vs = list(&[
+            "4.21.1",
+            "4.21.2",
+            "5.0.0-beta.1",
+            "5.0.0-beta.3",
+            "5.0.0",
+            "5.0.1",
+            "5.1.0",
+            "5.2.0-rc.1",
+        ]);
+        let tags: BTreeMap<String, String> = [
+            ("latest".to_string(), "5.1.0".to_string()),
+            ("next".to_string(), "5.2.0-rc.1".to_string()),
+        ]
+        .into();
+        let pick = |w: &Wanted| highest(Ecosystem::Npm, &vs, w, &tags);
+        assert_eq!(pick(&range("5")).as_deref(), Some("5.1.0"));
+        assert_eq!(pick(&range("^5.0")).as_deref(), Some("5.1.0"));
+        assert_eq!(pick(&range("~5.0.0")).as_deref(), Some("5.0.1"));
+        assert_eq!(pick(&range("4")).as_deref(), Some("4.21.2"));
+        assert_eq!(
+            pick(&range(">=5.0.0-beta.1 <5.0.0")).as_deref(),
+            Some("5.0.0-beta.3")
+        );
+        assert_eq!(pick(&range("^5.2.0-rc.0")).as_deref(), Some("5.2.0-rc.1"));
+        assert_eq!(pick(&range("6")), None);
+        assert_eq!(
+            pick(&Wanted::Tag("next".into())).as_deref(),
+            Some("5.2.0-rc.1")
+        );
+        assert_eq!(
+            pick(&Wanted::Tag("latest".into())).as_deref(),
+            Some("5.1.0")
+        );
+        assert_eq!(pick(&Wanted::Tag("beta".into())), None);
+        assert_eq!(
+            pick(&Wanted::Exact("5.0.1".into())).as_deref(),
+            Some("5.0.1")
+        );
+        assert_eq!(pick(&Wanted::Exact("5.0.2".into())), None);
+        // No dist-tags: `latest` is the newest release.
+        let none = BTreeMap::new();
+        assert_eq!(
+            highest(Ecosystem::Npm, &vs, &Wanted::Tag("latest".into()), &none).as_deref(),
+            Some("5.1.0")
+        );
+    }
+
+    #[test]
+    fn cargo_requirements() {
+        let vs = list(&["0.7.9", "0.8.0", "0.8.4", "0.9.0-alpha.1", "1.0.0", "1.2.0"]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Cargo, &vs, &range(w), &none);
+        assert_eq!(pick("0.8").as_deref(), Some("0.8.4"));
+        assert_eq!(pick("1").as_deref(), Some("1.2.0"));
+        assert_eq!(pick("1.0").as_deref(), Some("1.2.0"), "cargo's caret");
+        assert_eq!(pick("=1.0.0").as_deref(), Some("1.0.0"));
+        assert_eq!(pick("0.9.0-alpha.1").as_deref(), Some("0.9.0-alpha.1"));
+        assert!(check_range(Ecosystem::Cargo, "^^1").is_err());
+    }
+
+    #[test]
+    fn python_specifiers() {
+        let vs = list(&["1.10.17", "2.0.0", "2.7.1", "2.8.0b1", "2.8.0", "3.0.0a1"]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Pypi, &vs, &range(w), &none);
+        assert_eq!(pick("2").as_deref(), Some("2.8.0"));
+        assert_eq!(pick(">=2,<2.8").as_deref(), Some("2.7.1"));
+        assert_eq!(pick("~=2.0").as_deref(), Some("2.8.0"));
+        assert_eq!(pick("~=2.7.0").as_deref(), Some("2.7.1"));
+        assert_eq!(pick("==2.0").as_deref(), Some("2.0.0"));
+        assert_eq!(
+            highest(Ecosystem::Pypi, &vs, &Wanted::Exact("2.0".into()), &none).as_deref(),
+            Some("2.0.0")
+        );
+        assert!(check_range(Ecosystem::Pypi, "!=2.0").is_err());
+        assert_eq!(pep440_as_npm("~=2.1.3").unwrap(), ">=2.1.3 <2.2");
+    }
+}
