@@ -41,7 +41,7 @@ fn row(rule: &str, path: &str, line: u64) -> (String, String, u64) {
     (rule.to_string(), path.to_string(), line)
 }
 
-const PY: &str = r##"from flask import Flask, escape
+const PY: &str = r##"from flask import Flask; from markupsafe import escape
 
 app = Flask(__name__)
 
