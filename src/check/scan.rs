@@ -9,7 +9,7 @@ use crate::lockfile::Format;
 use crate::report::{Finding, Report, ReportError, RuleInfo};
 use crate::rules::Severity;
 use crate::rules::{language_of, RuleSet};
-use crate::scan::{files, matcher, suppress};
+use crate::scan::{files, imports, matcher, suppress};
 use ast_grep_core::tree_sitter::LanguageExt;
 use ast_grep_language::SupportLang;
 use rayon::prelude::*;
@@ -162,6 +162,9 @@ fn match_file(
         return Ok((Vec::new(), 0));
     }
     let lang = language_of(&file.path).expect("selected by language");
+    // Only the rules whose package this file imports (read once, for all of them).
+    let in_scope = imports::rules_in_scope(lang, text, applicable, |&(ri, _)| &rules.rules[ri]);
+    let applicable = in_scope.as_slice();
     let configs: Vec<_> = applicable
         .iter()
         .filter_map(|&(ri, _)| rules.rules[ri].for_language(lang))

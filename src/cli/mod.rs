@@ -11,6 +11,7 @@ mod notes;
 mod packages;
 mod preview;
 mod rules;
+mod rules_scan;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub enum RulesCommand {
     /// List the rules with their triggers.
     #[command(
-        after_help = "Examples:\n  bumpcheck rules list\n  bumpcheck rules list --format json"
+        after_help = "Examples:\n  bumpcheck rules list\n  bumpcheck rules list --format json\n  bumpcheck rules list --format markdown > docs/rules.md"
     )]
     List(ListArgs),
     /// Run the rules' tests (snippets and annotated fixtures).
@@ -28,12 +28,38 @@ pub enum RulesCommand {
     /// Show one rule in full.
     #[command(after_help = "Examples:\n  bumpcheck rules explain express-5-req-param")]
     Explain(ExplainArgs),
+    /// Scaffold a rule, its snippet tests and an annotated fixture (TODO placeholders).
+    #[command(
+        after_help = "Examples:\n  bumpcheck rules new npm/express/express-5-app-del\n  bumpcheck rules new pypi/flask/flask-3-json-encoder --language python --dir ./my-rules"
+    )]
+    New(NewArgs),
+    /// Run every rule over a directory tree, ignoring version triggers (imports scoping
+    /// still applies): how rule authors measure false positives.
+    #[command(
+        after_help = "Examples:\n  bumpcheck rules scan ~/src/some-app\n  bumpcheck rules scan . --id express-5-req-param --format json"
+    )]
+    Scan(super::rules_scan::ScanArgs),
+}
+
+#[derive(Args)]
+pub struct NewArgs {
+    /// ECOSYSTEM/PACKAGE/ID: npm, pypi, cargo, go, gem or composer; the package as the
+    /// lockfile names it; the rule id (also the file name).
+    target: String,
+    /// The rule's language (default: the ecosystem's usual one).
+    #[arg(long)]
+    language: Option<String>,
+    /// The rule directory (holding library/, tests/, fixtures/).
+    #[arg(long, default_value = "rules")]
+    dir: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
     Json,
+    /// The catalogue grouped by ecosystem and package (docs/rules.md).
+    Markdown,
 }
 
 #[derive(Args)]
@@ -52,6 +78,14 @@ pub struct DirArgs {
     /// Only this rule.
     #[arg(long)]
     id: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -70,6 +104,8 @@ pub fn run(cmd: RulesCommand, color: Color) -> anyhow::Result<i32> {
         RulesCommand::Test(args) => test(args, paint, false),
         RulesCommand::Validate(args) => test(args, paint, true),
         RulesCommand::Explain(args) => explain(args),
+        RulesCommand::New(args) => new(args),
+        RulesCommand::Scan(args) => super::rules_scan::run(args),
     }
 }
 
@@ -84,6 +120,7 @@ fn list(args: ListArgs) -> anyhow::Result<i32> {
     let set = RuleSet::load(true, &args.rules);
     let mut out = String::new();
     match args.format {
+        ListFormat::Markdown => out = crate::rules::catalogue::markdown(&set.rules),
         ListFormat::Json => {
             let rows: Vec<serde_json::Value> = set.rules.iter().map(rule_json).collect();
             out = serde_json::to_string_pretty(&rows)? + "\n";
@@ -124,6 +161,7 @@ fn rule_json(r: &Rule) -> serde_json::Value {
         "from": r.trigger.window.as_ref().map(|w| w.0.to_string()),
         "to": r.trigger.window.as_ref().map(|w| w.1.to_string()),
         "change": r.trigger.kinds,
+        "imports": r.imports,
     })
 }
 
@@ -140,6 +178,13 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
     } else {
         ("", "", "")
     };
+    if args.format == OutFormat::Json {
+        let json = test_json(&set, &run, validate_only);
+        emit(&(serde_json::to_string_pretty(&json)? + "\n"), None)?;
+        let bad = json["summary"]["failed"].as_u64() != Some(0)
+            || json["summary"]["errors"].as_u64() != Some(0);
+        return Ok(i32::from(bad));
+    }
     let mut out = String::new();
     for e in &set.errors {
         let _ = writeln!(out, "{red}error{reset}: {e}");
@@ -149,11 +194,7 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
     }
     let mut failed = 0;
     for outcome in &run.outcomes {
-        let problems: Vec<&Problem> = outcome
-            .problems
-            .iter()
-            .filter(|p| !validate_only || matches!(p, Problem::Incomplete(_)))
-            .collect();
+        let problems = shown(&outcome.problems, validate_only);
         if problems.is_empty() {
             if !validate_only {
                 let _ = writeln!(
@@ -199,9 +240,25 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
     }
     let total = run.outcomes.len();
     let errors = set.errors.len() + run.orphans.len();
+    let count = |v: &str| {
+        run.outcomes
+            .iter()
+            .filter(|o| !shown(&o.problems, validate_only).is_empty() && o.verdict().contains(v))
+            .count()
+    };
+    let breakdown = if failed > 0 && !validate_only {
+        format!(
+            " ({} noisy, {} missing, {} incomplete)",
+            count("noisy"),
+            count("missing"),
+            count("incomplete")
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} rule{}: {} passed, {failed} failed{}",
+        "\n{} rule{}: {} passed, {failed} failed{breakdown}{}",
         total,
         if total == 1 { "" } else { "s" },
         total - failed,
@@ -215,8 +272,133 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
     Ok(if failed > 0 || errors > 0 { 1 } else { 0 })
 }
 
+/// The problems a run reports: all of them, or for `validate` the missing tests only.
+fn shown(problems: &[Problem], validate_only: bool) -> Vec<&Problem> {
+    problems
+        .iter()
+        .filter(|p| !validate_only || matches!(p, Problem::Incomplete(_)))
+        .collect()
+}
+
+/// `rules test --format json`: one object per rule with its status and problems.
+fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serde_json::Value {
+    let mut counts = std::collections::BTreeMap::<&str, u64>::new();
+    let rules: Vec<serde_json::Value> = run
+        .outcomes
+        .iter()
+        .map(|o| {
+            let problems = shown(&o.problems, validate_only);
+            let status = match (problems.is_empty(), validate_only) {
+                (true, _) => "passed",
+                (false, true) => "invalid",
+                (false, false) => o.verdict(),
+            };
+            *counts.entry(status).or_default() += 1;
+            let problems: Vec<serde_json::Value> = problems
+                .into_iter()
+                .map(|p| match p {
+                    Problem::Noisy { source, detail } => {
+                        serde_json::json!({"kind": "noisy", "source": source, "detail": detail})
+                    }
+                    Problem::Missing { source, detail } => {
+                        serde_json::json!({"kind": "missing", "source": source, "detail": detail})
+                    }
+                    Problem::Incomplete(msg) => {
+                        serde_json::json!({"kind": "incomplete", "detail": msg})
+                    }
+                })
+                .collect();
+            serde_json::json!({
+                "id": o.id, "path": o.path, "status": status, "cases": o.cases,
+                "problems": problems,
+            })
+        })
+        .collect();
+    let errors: Vec<serde_json::Value> = set
+        .errors
+        .iter()
+        .map(|e| {
+            serde_json::json!({"path": e.path, "line": e.line, "column": e.column,
+                "field": e.field, "message": e.message})
+        })
+        .chain(
+            run.orphans
+                .iter()
+                .map(|o| serde_json::json!({"message": o})),
+        )
+        .collect();
+    let passed = counts.get("passed").copied().unwrap_or(0);
+    serde_json::json!({
+        "rules": rules,
+        "errors": errors,
+        "summary": {
+            "rules": run.outcomes.len(),
+            "passed": passed,
+            "failed": run.outcomes.len() as u64 - passed,
+            "noisy": counts.get("noisy").copied().unwrap_or(0)
+                + counts.get("noisy+missing").copied().unwrap_or(0),
+            "missing": counts.get("missing").copied().unwrap_or(0)
+                + counts.get("noisy+missing").copied().unwrap_or(0),
+            "incomplete": counts.get("incomplete").copied().unwrap_or(0)
+                + counts.get("invalid").copied().unwrap_or(0),
+            "errors": errors.len(),
+        },
+    })
+}
+
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+fn new(args: NewArgs) -> anyhow::Result<i32> {
+    use crate::rules::{scaffold, COMPILED_LANGUAGES};
+    use anyhow::Context;
+    let (ecosystem, package, id) =
+        scaffold::parse_target(&args.target).map_err(anyhow::Error::msg)?;
+    let language = match &args.language {
+        Some(l) => l
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--language {l}: {e}"))?,
+        None => scaffold::default_language(ecosystem)
+            .with_context(|| format!("no usual language for {ecosystem}: pass --language"))?,
+    };
+    if !COMPILED_LANGUAGES.contains(&language) {
+        bail!("language `{language}` is not compiled into this build of bumpcheck");
+    }
+    let files = scaffold::files(&scaffold::Request {
+        ecosystem,
+        package,
+        id,
+        language,
+        schema: args.dir.join("schema/rule.schema.json").is_file(),
+    });
+    let existing: Vec<String> = files
+        .iter()
+        .map(|f| args.dir.join(&f.path))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        bail!("refusing to overwrite {}", existing.join(", "));
+    }
+    let mut out = String::new();
+    for f in &files {
+        let path = args.dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &f.text)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let _ = writeln!(out, "created {}", path.display());
+    }
+    let _ = writeln!(
+        out,
+        "\nReplace every TODO, then run:\n  bumpcheck rules validate {dir}\n  bumpcheck rules test {dir} --id {id}",
+        dir = args.dir.display()
+    );
+    emit(&out, None)?;
+    Ok(0)
 }
 
 fn explain(args: ExplainArgs) -> anyhow::Result<i32> {
@@ -244,6 +426,14 @@ fn explain(args: ExplainArgs) -> anyhow::Result<i32> {
         let _ = writeln!(out, "\n{}", note.trim());
     }
     let _ = writeln!(out, "\nfires on: {}", r.trigger.describe());
+    let _ = writeln!(
+        out,
+        "runs on:  {}",
+        match &r.imports {
+            Some(names) => format!("files that import {}", names.join(", ")),
+            None => "every file of the lockfile's folder".into(),
+        }
+    );
     let langs: Vec<String> = r.languages().map(|l| l.to_string()).collect();
     let _ = writeln!(
         out,

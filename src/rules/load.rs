@@ -3,6 +3,7 @@
 
 use super::{Rule, RuleError, Severity, SnippetTests, SourceFile, Trigger};
 use crate::ecosystem::Ecosystem;
+use crate::scan::imports::entry_problem;
 use crate::version::{ChangeKind, Range};
 use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
 use ast_grep_language::SupportLang;
@@ -22,6 +23,42 @@ pub const COMPILED_LANGUAGES: &[SupportLang] = &[
     SupportLang::Ruby,
     SupportLang::Php,
 ];
+
+/// What `bumpcheck rules new` leaves where the author has to write something; a rule or
+/// test that still holds it fails `rules validate` and `rules test`.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// The folder names of `library/<ecosystem>/` for an ecosystem: its own name, and the
+/// package manager's name where people know it better (`gem`, `composer`).
+pub fn layout_names(eco: Ecosystem) -> &'static [&'static str] {
+    match eco {
+        Ecosystem::Rubygems => &["gem", "rubygems"],
+        Ecosystem::Packagist => &["composer", "packagist"],
+        Ecosystem::Npm => &["npm"],
+        Ecosystem::Cargo => &["cargo"],
+        Ecosystem::Pypi => &["pypi"],
+        Ecosystem::Go => &["go"],
+        Ecosystem::Nuget => &["nuget"],
+        Ecosystem::Maven => &["maven"],
+        Ecosystem::Pub => &["pub"],
+        Ecosystem::Hex => &["hex"],
+    }
+}
+
+/// For a rule under a `library/` folder, the problem when the folder below it is not
+/// the rule's ecosystem.
+fn misplaced(path: &str, eco: Ecosystem) -> Option<String> {
+    let parts: Vec<&str> = path.split(['/', '\\']).collect();
+    let at = parts.iter().rposition(|p| *p == "library")?;
+    let dir = parts.get(at + 1).filter(|_| at + 2 < parts.len())?;
+    let names = layout_names(eco);
+    (!names.contains(dir)).then(|| {
+        format!(
+            "the rule is for {eco} but lives under library/{dir}/ (move it to library/{}/<package>/)",
+            names[0]
+        )
+    })
+}
 
 pub enum FileRole {
     Rule,
@@ -58,6 +95,8 @@ struct Header {
     id: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
+    message: Option<String>,
+    note: Option<String>,
     fix: Option<FixField>,
     metadata: Option<Spanned<Metadata>>,
 }
@@ -70,6 +109,7 @@ enum FixField {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Metadata {
     ecosystem: Option<Spanned<String>>,
     package: Option<Spanned<String>>,
@@ -77,6 +117,7 @@ struct Metadata {
     from: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
     change: Option<Spanned<OneOrMany>>,
+    imports: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -94,12 +135,7 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
         field: (!field.is_empty()).then(|| field.to_string()),
         message,
     };
-    let yaml_err = |e: serde_saphyr::Error| {
-        let loc = e.location();
-        // The rendered error repeats the position; keep the first line, the reason.
-        let message = e.to_string().lines().next().unwrap_or_default().to_string();
-        err(loc, "", message)
-    };
+    let yaml_err = |e: serde_saphyr::Error| yaml_error(file, &e);
 
     let header: Header = ast_grep_config::from_str(&file.text).map_err(yaml_err)?;
     let Some(id) = header.id.filter(|id| !id.value.is_empty()) else {
@@ -138,6 +174,34 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
             ),
         ));
     }
+    let meta_value = |f: fn(&Metadata) -> &Option<Spanned<String>>| {
+        header
+            .metadata
+            .as_ref()
+            .and_then(|m| f(&m.value).as_ref())
+            .map(|v| v.value.as_str())
+    };
+    let unfilled: Vec<&str> = [
+        ("url", header.url.as_ref().map(|u| u.value.as_str())),
+        ("message", header.message.as_deref()),
+        ("note", header.note.as_deref()),
+        ("metadata.from", meta_value(|m| &m.from)),
+        ("metadata.to", meta_value(|m| &m.to)),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_some_and(|v| v.contains(PLACEHOLDER)))
+    .map(|(field, _)| field)
+    .collect();
+    if let Some(first) = unfilled.first() {
+        return Err(err(
+            None,
+            first,
+            format!(
+                "still the `{PLACEHOLDER}` placeholder of `bumpcheck rules new` (fill in: {})",
+                unfilled.join(", ")
+            ),
+        ));
+    }
     let url =
         match header.url {
             Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => u.value,
@@ -162,7 +226,28 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
             "missing `metadata` with the trigger (ecosystem, package, from/to or change)".into(),
         ));
     };
+    let eco_at = meta.value.ecosystem.as_ref().map(|e| e.referenced);
+    let imports_field = meta.value.imports.clone();
     let trigger = parse_trigger(meta, &err)?;
+    let imports = match imports_field {
+        Some(list) => {
+            if list.value.is_empty() {
+                return Err(err(
+                    Some(list.referenced),
+                    "metadata.imports",
+                    "empty list: name the imports, or `[\"*\"]` for every file".into(),
+                ));
+            }
+            if let Some(problem) = list.value.iter().find_map(|e| entry_problem(lang, e)) {
+                return Err(err(Some(list.referenced), "metadata.imports", problem));
+            }
+            (!list.value.iter().any(|e| e == "*")).then_some(list.value)
+        }
+        None => default_imports(&trigger),
+    };
+    if let Some(expected) = misplaced(&file.path, trigger.ecosystem) {
+        return Err(err(eco_at, "metadata.ecosystem", expected));
+    }
 
     let config: SerializableRuleConfig<SupportLang> =
         ast_grep_config::from_str(&file.text).map_err(yaml_err)?;
@@ -197,8 +282,26 @@ pub fn parse_rule(file: &SourceFile) -> Result<Rule, RuleError> {
             FixField::Template(t) | FixField::Config { template: t } => t,
         }),
         trigger,
+        imports,
         variants,
     })
+}
+
+/// The imports that scope a rule with no `metadata.imports`: what a file that uses the
+/// package writes, where the ecosystem makes it derivable from the package name. Ruby and
+/// PHP load code by autoloading, so their rules apply to every file unless told.
+fn default_imports(trigger: &Trigger) -> Option<Vec<String>> {
+    let names = trigger.packages.iter();
+    match trigger.ecosystem {
+        Ecosystem::Npm | Ecosystem::Go => Some(names.cloned().collect()),
+        Ecosystem::Cargo => Some(names.map(|n| n.replace('-', "_")).collect()),
+        Ecosystem::Pypi => Some(
+            names
+                .map(|n| n.to_lowercase().replace(['-', '.'], "_"))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 fn parse_trigger(
@@ -236,7 +339,14 @@ fn parse_trigger(
         ));
     }
     let range = |field: &str, value: &Spanned<String>| {
-        Range::parse(&value.value).map_err(|e| err(Some(value.referenced), field, e))
+        Range::parse(&value.value).map_err(|e| {
+            let hint = if ecosystem == Ecosystem::Npm {
+                ""
+            } else {
+                " (windows use npm's range syntax in every ecosystem: `<2.0.0`, `>=2.0.0 <3`)"
+            };
+            err(Some(value.referenced), field, format!("{e}{hint}"))
+        })
     };
     let window = match (&meta.from, &meta.to) {
         (Some(from), Some(to)) => Some((range("metadata.from", from)?, range("metadata.to", to)?)),
@@ -324,18 +434,75 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-pub fn parse_tests(file: &SourceFile) -> Result<Vec<SnippetTests>, RuleError> {
-    let mut tests: Vec<SnippetTests> =
-        ast_grep_config::from_multiple(&file.text).map_err(|e: serde_saphyr::Error| {
-            let loc = e.location();
-            RuleError {
-                path: file.path.clone(),
-                line: loc.map(|l| l.line()),
-                column: loc.map(|l| l.column()),
-                field: None,
-                message: e.to_string().lines().next().unwrap_or_default().to_string(),
+/// A YAML or schema error, with the position and the field it names. An unknown field
+/// is reported at its own line (the parser points past the mapping that holds it).
+fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> RuleError {
+    let loc = e.location();
+    let first = e.to_string().lines().next().unwrap_or_default().to_string();
+    // The rendered error repeats the position; keep the reason.
+    let message = match first.strip_prefix("error: line ") {
+        Some(rest) => rest
+            .split_once(": ")
+            .map_or(first.clone(), |(_, m)| m.to_string()),
+        None => first,
+    };
+    let mut line = loc.map(|l| l.line());
+    let mut column = loc.map(|l| l.column());
+    let field = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split_once('`'))
+        .map(|(name, _)| name.to_string());
+    let mut field = field;
+    if let Some(name) = field.clone() {
+        let key = format!("{name}:");
+        let lines: Vec<&str> = file.text.lines().collect();
+        let indent_of = |l: &str| l.len() - l.trim_start().trim_start_matches("- ").len();
+        let is_key = |l: &&str| l.trim_start().trim_start_matches("- ").starts_with(&key);
+        let reported = line.unwrap_or(1).saturating_sub(1) as usize;
+        // The parser points at the mapping holding the key (or past it): the first such
+        // line from there on, else the last one before.
+        let found = (reported..lines.len())
+            .find(|&i| is_key(&lines[i]))
+            .or_else(|| {
+                (0..reported.min(lines.len()))
+                    .rev()
+                    .find(|&i| is_key(&lines[i]))
+            });
+        if let Some(i) = found {
+            line = Some(i as u64 + 1);
+            column = Some(indent_of(lines[i]) as u64 + 1);
+            // Name the field by its path: `metadata.packge`, `rule.patern`.
+            let mut path = vec![name];
+            let mut indent = indent_of(lines[i]);
+            for l in lines[..i].iter().rev() {
+                let t = l.trim_start();
+                if t.is_empty() || t.starts_with('#') || indent_of(l) >= indent {
+                    continue;
+                }
+                indent = indent_of(l);
+                if let Some((k, _)) = t.trim_start_matches("- ").split_once(':') {
+                    path.push(k.trim().to_string());
+                }
+                if indent == 0 {
+                    break;
+                }
             }
-        })?;
+            path.reverse();
+            field = Some(path.join("."));
+        }
+    }
+    RuleError {
+        path: file.path.clone(),
+        line,
+        column,
+        field,
+        message,
+    }
+}
+
+pub fn parse_tests(file: &SourceFile) -> Result<Vec<SnippetTests>, RuleError> {
+    let mut tests: Vec<SnippetTests> = ast_grep_config::from_multiple(&file.text)
+        .map_err(|e: serde_saphyr::Error| yaml_error(file, &e))?;
     for t in &mut tests {
         t.path = file.path.clone();
     }
@@ -381,4 +548,55 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, RuleError> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports_of(eco: &str, package: &str, imports: &str) -> Result<Option<Vec<String>>, String> {
+        let text = format!(
+            "id: r\nlanguage: javascript\nmessage: m\nurl: https://example.invalid\nmetadata:\n  ecosystem: {eco}\n  package: {package}\n  change: major\n{imports}rule:\n  pattern: f()\n"
+        );
+        parse_rule(&SourceFile {
+            path: "r.yml".into(),
+            text,
+        })
+        .map(|r| r.imports)
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn imports_default_from_the_packages() {
+        let some = |v: &[&str]| Ok(Some(v.iter().map(|s| s.to_string()).collect()));
+        assert_eq!(
+            imports_of("npm", "\"@hapi/hapi\"", ""),
+            some(&["@hapi/hapi"])
+        );
+        assert_eq!(
+            imports_of("pypi", "Flask-SQLAlchemy", ""),
+            some(&["flask_sqlalchemy"])
+        );
+        assert_eq!(
+            imports_of("pypi", "zope.interface", ""),
+            some(&["zope_interface"])
+        );
+        assert_eq!(imports_of("cargo", "tower-http", ""), some(&["tower_http"]));
+        assert_eq!(
+            imports_of("go", "github.com/labstack/echo/v4", ""),
+            some(&["github.com/labstack/echo/v4"])
+        );
+        assert_eq!(imports_of("rubygems", "rails", ""), Ok(None));
+        assert_eq!(imports_of("packagist", "laravel/framework", ""), Ok(None));
+        assert_eq!(
+            imports_of("pypi", "PyYAML", "  imports: [yaml]\n"),
+            some(&["yaml"])
+        );
+        assert_eq!(
+            imports_of("npm", "express", "  imports: [\"*\"]\n"),
+            Ok(None)
+        );
+        let err = imports_of("npm", "express", "  imports: []\n").unwrap_err();
+        assert!(err.contains("`metadata.imports`: empty list"), "{err}");
+    }
 }

@@ -6,14 +6,17 @@
 //! `--rules DIR` adds directories laid out the same way: `*.yml` rule files, `*-test.yml`
 //! snippet tests (ast-grep's valid/invalid format) and annotated whole-file fixtures.
 
+pub mod catalogue;
 mod embedded;
 mod load;
+pub mod scaffold;
 pub mod testing;
 mod trigger;
 
-pub use load::{language_of, COMPILED_LANGUAGES};
+pub use load::{language_of, layout_names, COMPILED_LANGUAGES, PLACEHOLDER};
 pub use trigger::Trigger;
 
+use crate::scan::imports::FileImports;
 use ast_grep_config::RuleConfig;
 use ast_grep_language::SupportLang;
 use serde::Serialize;
@@ -89,6 +92,10 @@ pub struct Rule {
     /// The fix template, when the rule has one.
     pub fix: Option<String>,
     pub trigger: Trigger,
+    /// The import names that scope the rule to files using its package
+    /// (`metadata.imports`, or derived from the package names); `None` runs it on
+    /// every file of the lockfile's scope.
+    pub imports: Option<Vec<String>>,
     /// The rule compiled for every grammar it applies to: a JavaScript rule also runs
     /// on TypeScript and TSX files, whose grammars extend JavaScript's.
     variants: Vec<(SupportLang, RuleConfig<SupportLang>)>,
@@ -101,6 +108,13 @@ impl Rule {
             .iter()
             .find(|(l, _)| *l == lang)
             .map(|(_, config)| config)
+    }
+
+    /// Whether the rule applies to a file with these imports.
+    pub fn in_scope(&self, imports: &FileImports) -> bool {
+        self.imports
+            .as_ref()
+            .is_none_or(|names| imports.uses(names))
     }
 
     pub fn languages(&self) -> impl Iterator<Item = SupportLang> + '_ {

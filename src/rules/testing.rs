@@ -2,7 +2,8 @@
 //! whole-file fixtures (`// ruleid: ID` before a line that must be reported, `// ok: ID`
 //! before one that must not).
 
-use super::{language_of, Rule, RuleSet};
+use super::{language_of, Rule, RuleSet, PLACEHOLDER};
+use crate::scan::imports::FileImports;
 use crate::scan::matcher::match_source;
 use similar::TextDiff;
 use std::collections::BTreeSet;
@@ -31,24 +32,23 @@ impl RuleOutcome {
         self.problems.is_empty()
     }
 
-    /// `passed`, `noisy`, `missing` or `incomplete`: the worst that happened.
+    /// `passed`, or what went wrong: `noisy` (reports code it must not), `missing` (does
+    /// not report code it must), both as `noisy+missing`, or `incomplete` (tests lacking).
     pub fn verdict(&self) -> &'static str {
-        if self
+        let noisy = self
             .problems
             .iter()
-            .any(|p| matches!(p, Problem::Noisy { .. }))
-        {
-            "noisy"
-        } else if self
+            .any(|p| matches!(p, Problem::Noisy { .. }));
+        let missing = self
             .problems
             .iter()
-            .any(|p| matches!(p, Problem::Missing { .. }))
-        {
-            "missing"
-        } else if !self.problems.is_empty() {
-            "incomplete"
-        } else {
-            "passed"
+            .any(|p| matches!(p, Problem::Missing { .. }));
+        match (noisy, missing) {
+            (true, true) => "noisy+missing",
+            (true, false) => "noisy",
+            (false, true) => "missing",
+            _ if !self.problems.is_empty() => "incomplete",
+            _ => "passed",
         }
     }
 }
@@ -123,10 +123,15 @@ fn parse_annotation(line: &str) -> Option<(bool, Vec<String>)> {
 /// Runs the tests of every rule in the set (or only `only`, when given).
 pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
     let mut run = TestRun::default();
-    let fixtures: Vec<(&str, &str, Vec<Annotation>)> = set
+    let fixtures: Vec<Fixture> = set
         .fixtures
         .iter()
-        .map(|f| (f.path.as_str(), f.text.as_str(), annotations(&f.text)))
+        .map(|f| Fixture {
+            path: &f.path,
+            text: &f.text,
+            notes: annotations(&f.text),
+            imports: language_of(&f.path).map(|l| FileImports::read(l, &f.text)),
+        })
         .collect();
     for t in &set.tests {
         if set.get(&t.id).is_none() {
@@ -134,7 +139,7 @@ pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
                 .push(format!("{}: tests for unknown rule `{}`", t.path, t.id));
         }
     }
-    for (path, _, notes) in &fixtures {
+    for Fixture { path, notes, .. } in &fixtures {
         let ids: BTreeSet<&str> = notes.iter().map(|a| a.rule.as_str()).collect();
         for id in ids {
             match set.get(id) {
@@ -161,11 +166,15 @@ pub fn run(set: &RuleSet, only: Option<&str>) -> TestRun {
     run
 }
 
-fn test_rule(
-    set: &RuleSet,
-    rule: &Rule,
-    fixtures: &[(&str, &str, Vec<Annotation>)],
-) -> RuleOutcome {
+/// A whole-file fixture, read once for every rule.
+struct Fixture<'a> {
+    path: &'a str,
+    text: &'a str,
+    notes: Vec<Annotation>,
+    imports: Option<FileImports>,
+}
+
+fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
     let mut outcome = RuleOutcome {
         id: rule.id.clone(),
         path: rule.path.clone(),
@@ -177,6 +186,13 @@ fn test_rule(
         .expect("a rule runs on its own language");
     let (mut valid, mut invalid) = (0, 0);
     for tests in set.tests.iter().filter(|t| t.id == rule.id) {
+        let snippets = tests.valid.iter().chain(&tests.invalid);
+        if snippets.into_iter().any(|s| s.contains(PLACEHOLDER)) {
+            outcome.problems.push(Problem::Incomplete(format!(
+                "{}: a snippet is still the `{PLACEHOLDER}` placeholder of `bumpcheck rules new`",
+                tests.path
+            )));
+        }
         for snippet in &tests.valid {
             valid += 1;
             let found = match_source(rule.language, snippet, &[config]);
@@ -202,7 +218,13 @@ fn test_rule(
         }
     }
     let (mut ruleid, mut ok) = (0, 0);
-    for (path, text, notes) in fixtures {
+    for Fixture {
+        path,
+        text,
+        notes,
+        imports,
+    } in fixtures
+    {
         let mine: Vec<&Annotation> = notes.iter().filter(|a| a.rule == rule.id).collect();
         if mine.is_empty() {
             continue;
@@ -211,10 +233,16 @@ fn test_rule(
         else {
             continue;
         };
-        let reported: BTreeSet<usize> = match_source(config.0, text, &[config.1])
-            .iter()
-            .map(|m| m.line)
-            .collect();
+        // Fixtures are whole files, so the import scoping applies as in `check`.
+        let in_scope = imports.as_ref().is_some_and(|i| rule.in_scope(i));
+        let reported: BTreeSet<usize> = if in_scope {
+            match_source(config.0, text, &[config.1])
+                .iter()
+                .map(|m| m.line)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         let lines: Vec<&str> = text.lines().collect();
         let verdict = |line: usize, reported: bool| {
             format!(
@@ -229,6 +257,15 @@ fn test_rule(
         };
         let (mut expected, mut found) = (String::new(), String::new());
         let (mut noisy, mut missing) = (false, false);
+        if mine.iter().any(|a| {
+            lines
+                .get(a.line - 1)
+                .is_some_and(|l| l.contains(PLACEHOLDER))
+        }) {
+            outcome.problems.push(Problem::Incomplete(format!(
+                "{path}: an annotated line is still the `{PLACEHOLDER}` placeholder of `bumpcheck rules new`"
+            )));
+        }
         for a in &mine {
             if a.must_report {
                 ruleid += 1;

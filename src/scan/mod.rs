@@ -2,5 +2,7 @@
 //! structural match itself (ast-grep), in parallel.
 
 pub mod files;
+pub mod imports;
 pub mod matcher;
 pub mod suppress;
+pub mod tree;

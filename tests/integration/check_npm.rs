@@ -372,6 +372,7 @@ metadata:
   ecosystem: npm
   package: path-to-regexp
   change: major
+  imports: ["*"]
 rule:
   pattern: morgan.compile($$$)
 "#,
@@ -496,7 +497,7 @@ fn inline_suppressions_in_javascript_and_typescript() {
     repo.copy_fixture("npm/express-app/v4.21.2", "");
     repo.write(
         "src/a.js",
-        "module.exports = (req, res) => {\n  // bumpcheck-ignore: express-5-req-param -- a shim restores req.param\n  res.send(req.param('id'));\n  res.send(req.param('x')); // bumpcheck-ignore: express-5-req-param\n  // bumpcheck-ignore: express-5-app-del -- nothing here\n  const y = 1;\n  res.send(req.param('kept'));\n};\n",
+        "const express = require('express');\nmodule.exports = (req, res) => {\n  // bumpcheck-ignore: express-5-req-param -- a shim restores req.param\n  res.send(req.param('id'));\n  res.send(req.param('x')); // bumpcheck-ignore: express-5-req-param\n  // bumpcheck-ignore: express-5-app-del -- nothing here\n  const y = 1;\n  res.send(req.param('kept'));\n};\n",
     );
     repo.write(
         "src/b.ts",
@@ -512,16 +513,60 @@ fn inline_suppressions_in_javascript_and_typescript() {
             (
                 "bumpcheck-suppression-without-reason".to_string(),
                 "src/a.js".to_string(),
-                4
+                5
             ),
             (
                 "bumpcheck-unused-suppression".to_string(),
                 "src/a.js".to_string(),
-                5
+                6
             ),
-            ("express-5-req-param".to_string(), "src/a.js".to_string(), 7),
+            ("express-5-req-param".to_string(), "src/a.js".to_string(), 8),
         ],
         "{report:#}"
     );
     assert_eq!(report["suppressed"], 3);
+}
+
+/// A rule runs only on files that import its package (`metadata.imports`, by default the
+/// package itself); rules marked `imports: ["*"]` (handler signatures) run on every file.
+#[test]
+fn rules_are_scoped_to_files_that_import_the_package() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    let routes = "module.exports = (app) => {\n  app.del('/a', h);\n};\n";
+    repo.write("src/koa-routes.js", routes);
+    repo.write(
+        "src/express-routes.js",
+        &format!(
+            "// require('express') in a comment\nconst express = require('express');\n{routes}"
+        ),
+    );
+    repo.write(
+        "src/not-imported.js",
+        &format!("const s = \"require('express')\";\n{routes}"),
+    );
+    repo.write(
+        "src/handler.js",
+        "exports.show = (req, res) => res.send(req.param('id'));\n",
+    );
+    let base = repo.commit("4");
+    repo.copy_fixture("npm/express-app/v5.1.0", "");
+    let head = repo.commit("5");
+    let (_, report) = repo.check_json(&["--base", &base, "--head", &head]);
+    let found = findings(&report);
+    let at = |rule: &str, path: &str, line: u64| (rule.to_string(), path.to_string(), line);
+    assert!(
+        found.contains(&at("express-5-app-del", "src/express-routes.js", 4)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&at("express-5-req-param", "src/handler.js", 1)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.1 == "src/koa-routes.js" || f.1 == "src/not-imported.js"),
+        "{found:?}"
+    );
 }

@@ -48,7 +48,7 @@ fn rule_dir(rules: &[(&str, &str, &str)]) -> tempfile::TempDir {
             format!(
                 "id: {id}\nlanguage: javascript\nseverity: warning\nmessage: local rule {id}\n\
                  url: https://docs.example.invalid/{id}\nmetadata:\n  ecosystem: npm\n  \
-                 package: express\n  change: major\nrule:\n  pattern: {pattern}\nfix: {fix:?}\n"
+                 package: express\n  change: major\n  imports: [\"*\"]\nrule:\n  pattern: {pattern}\nfix: {fix:?}\n"
             ),
         )
         .unwrap();

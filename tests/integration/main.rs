@@ -17,6 +17,8 @@ mod notes_cargo_pypi;
 mod parity;
 mod preview;
 mod reports;
+mod rule_schema;
+mod rules_authoring;
 mod rules_cmd;
 mod support;
 mod suppressions;

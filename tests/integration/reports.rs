@@ -151,6 +151,7 @@ metadata:
   package: express
   from: "<5.0.0"
   to: ">=5.0.0"
+  imports: ["*"]
 rule:
   pattern: legacy($ARG)
 "#;

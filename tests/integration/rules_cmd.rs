@@ -42,6 +42,7 @@ fn list_and_explain() {
         .assert()
         .code(0)
         .stdout(contains("fires on: npm:express <5.0.0 -> >=5.0.0"))
+        .stdout(contains("runs on:  every file of the lockfile's folder"))
         .stdout(contains("see:      https://"))
         .stdout(contains("reported:"));
     cargo_bin_cmd!("bumpcheck")
@@ -60,6 +61,7 @@ metadata:
   ecosystem: npm
   package: left-pad
   change: major
+  imports: ["*"]
 rule:
   pattern: eval($X)
 "#;
@@ -86,7 +88,7 @@ fn failing_tests_show_the_snippet_and_a_diff() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("noisy   no-eval"), "{text}");
+    assert!(text.contains("noisy+missing no-eval"), "{text}");
     // The valid snippet with the reported range marked.
     assert!(text.contains("+^^^^^^^ reported here"), "{text}");
     assert!(text.contains("window.evaluate(y)"), "{text}");
@@ -202,7 +204,7 @@ fn completions_man_page_and_examples_in_help() {
             "{sub} --help shows an example: {help}"
         );
     }
-    for sub in ["list", "test", "validate", "explain"] {
+    for sub in ["list", "test", "validate", "explain", "new", "scan"] {
         let out = cargo_bin_cmd!("bumpcheck")
             .args(["rules", sub, "--help"])
             .output()
@@ -210,6 +212,35 @@ fn completions_man_page_and_examples_in_help() {
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("Examples:"),
             "rules {sub}"
+        );
+    }
+}
+
+/// docs/rules.md is what `rules list --format markdown` prints for the built-in library,
+/// so the catalogue cannot fall behind the rule files.
+#[test]
+fn the_rules_catalogue_in_docs_is_current() {
+    let out = cargo_bin_cmd!("bumpcheck")
+        .args(["rules", "list", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("## npm\n") && printed.contains("| `express-5-app-del` |"));
+    assert!(
+        printed.contains("[source](https://expressjs.com/"),
+        "{printed}"
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk != printed {
+        let diff = similar::TextDiff::from_lines(&on_disk, &printed)
+            .unified_diff()
+            .header("docs/rules.md", "rules list --format markdown")
+            .to_string();
+        panic!(
+            "docs/rules.md is stale; regenerate it with\n  {}\n{diff}",
+            bumpcheck::rules::catalogue::REGENERATE
         );
     }
 }
