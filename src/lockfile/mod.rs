@@ -20,6 +20,7 @@ pub mod poetry;
 pub mod pubspec;
 pub mod requirements;
 pub mod uv;
+mod yaml_lines;
 pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
