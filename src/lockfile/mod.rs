@@ -16,6 +16,7 @@ pub mod pep508;
 pub mod pipfile;
 mod plain_yaml;
 pub mod pnpm;
+mod pnpm_fast;
 pub mod poetry;
 pub mod pubspec;
 pub mod requirements;

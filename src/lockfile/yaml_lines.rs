@@ -98,20 +98,18 @@ impl<'a> Lines<'a> {
         let bytes = self.text.as_bytes();
         let mut pos = self.pos;
         while pos < bytes.len() {
-            let end = line_end(bytes, pos);
+            let indent = bytes[pos..].iter().take_while(|&&b| b == b' ').count();
+            let start = pos + indent;
+            let end = line_end(bytes, start);
             let next = (end + 1).min(bytes.len());
-            let line = &self.text[pos..end];
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let body = line.trim_start_matches(' ');
-            if !body.is_empty() && !body.starts_with('#') {
-                let indent = line.len() - body.len();
-                return Some((
-                    Line {
-                        indent,
-                        body: body.trim_end_matches(' '),
-                    },
-                    next,
-                ));
+            // Without the CR of a CRLF (`new` refused any other) and trailing spaces.
+            let mut body_end = end;
+            while body_end > start && matches!(bytes[body_end - 1], b' ' | b'\r') {
+                body_end -= 1;
+            }
+            if body_end > start && bytes[start] != b'#' {
+                let body = &self.text[start..body_end];
+                return Some((Line { indent, body }, next));
             }
             pos = next;
         }
@@ -185,7 +183,7 @@ pub(crate) fn string(value: &str) -> Option<&str> {
 
 /// Whether a plain scalar is a string in every YAML schema. Versions (`1.21.13`) and long
 /// words are answered at once; the rest is left to `kind`.
-fn plain_is_str(s: &str) -> bool {
+pub(crate) fn plain_is_str(s: &str) -> bool {
     let bytes = s.as_bytes();
     match bytes.first() {
         Some(b) if b.is_ascii_alphabetic() && bytes.len() > 5 => true,
@@ -287,6 +285,17 @@ fn flow_seq(value: &str) -> Option<()> {
     Some(())
 }
 
+/// The bytes that may end or break a plain scalar inside a flow collection.
+static FLOW_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        table[b",:#[]{}"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// A scalar at the start of flow text: (text, quoted) and the rest after it (spaces skipped).
 fn flow_scalar(s: &str) -> Option<((&str, bool), &str)> {
     if s.starts_with(['"', '\'']) {
@@ -297,16 +306,23 @@ fn flow_scalar(s: &str) -> Option<((&str, bool), &str)> {
         return None;
     }
     let bytes = s.as_bytes();
-    let mut end = 0;
-    while end < bytes.len() {
-        match bytes[end] {
-            b',' => break,
+    let mut at = 0;
+    let end = loop {
+        let Some(i) = bytes[at..]
+            .iter()
+            .position(|&c| FLOW_SPECIAL[usize::from(c)])
+        else {
+            break bytes.len();
+        };
+        let i = at + i;
+        match bytes[i] {
+            b',' => break i,
             b'[' | b']' | b'{' | b'}' => return None,
-            b':' if matches!(bytes.get(end + 1), None | Some(b' ' | b',')) => break,
-            b'#' if end > 0 && bytes[end - 1] == b' ' => return None,
-            _ => end += 1,
+            b':' if matches!(bytes.get(i + 1), None | Some(b' ' | b',')) => break i,
+            b'#' if i > 0 && bytes[i - 1] == b' ' => return None,
+            _ => at = i + 1,
         }
-    }
+    };
     let text = s[..end].trim_end_matches(' ');
     (!text.is_empty()).then_some(((text, false), &s[end..]))
 }
@@ -431,6 +447,11 @@ fn skip_value(lines: &mut Lines<'_>, value: &str, indent: usize, depth: usize) -
         return skip_nested(lines, indent + 1, depth + 1);
     }
     inline_value(value)?;
+    end_of_value(lines, indent)
+}
+
+/// After a value written on the line of its key at `indent`: no deeper line may continue it.
+pub(crate) fn end_of_value(lines: &mut Lines<'_>, indent: usize) -> Option<()> {
     match lines.peek() {
         Some(l) if l.indent > indent => None,
         _ => Some(()),
@@ -474,10 +495,42 @@ pub(crate) fn inline_string<'a>(
     indent: usize,
 ) -> Option<&'a str> {
     let s = string(value)?;
-    match lines.peek() {
-        Some(l) if l.indent > indent => None,
-        _ => Some(s),
+    end_of_value(lines, indent)?;
+    Some(s)
+}
+
+/// The value of a key at `indent` that must be a mapping: the block below (walked as
+/// `mapping` does), or an empty `{}` on the key's line.
+pub(crate) fn value_mapping<'a>(
+    lines: &mut Lines<'a>,
+    value: &str,
+    indent: usize,
+    check_keys: bool,
+    each: impl FnMut(&mut Lines<'a>, &'a str, &'a str, usize) -> Option<bool>,
+) -> Option<()> {
+    match value {
+        "" => mapping(lines, indent + 1, check_keys, each),
+        "{}" => end_of_value(lines, indent),
+        _ => None,
     }
+}
+
+/// The string value of one `field` of the block mapping below a key at `indent` (the other
+/// fields are checked and skipped); `None` inside when it has no such field.
+pub(crate) fn field<'a>(
+    lines: &mut Lines<'a>,
+    indent: usize,
+    name: &str,
+) -> Option<Option<&'a str>> {
+    let mut found = None;
+    mapping(lines, indent + 1, true, |lines, key, v, i| {
+        if key != name {
+            return Some(false);
+        }
+        found = Some(inline_string(lines, v, i)?);
+        Some(true)
+    })?;
+    Some(found)
 }
 
 /// The block mapping of scalars below a key at `indent` (`dependencies:` and the like):
@@ -504,6 +557,7 @@ pub(crate) fn scalar_map<'a>(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::lockfile::Lockfile;
     use std::path::{Path, PathBuf};
 
     /// The files called `name` anywhere under `dir`, sorted.
@@ -522,6 +576,29 @@ pub(crate) mod tests {
         }
         files.sort();
         files
+    }
+
+    /// The files called `name` under `testdata/<testdata>` and under each of the shared
+    /// corpus's `corpus` folders (skipped with a message when ../shared is absent).
+    pub(crate) fn fixtures(testdata: &str, corpus: &[&str], name: &str) -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = files_named(&root.join("testdata").join(testdata), name);
+        for dir in corpus {
+            let dir = root.join("../shared/lockfile-corpus").join(dir);
+            if dir.is_dir() {
+                files.extend(files_named(&dir, name));
+            } else {
+                println!("skipped: {} is absent", dir.display());
+            }
+        }
+        files
+    }
+
+    /// A fast reader's result equals the general path's.
+    pub(crate) fn assert_same(fast: &Lockfile, general: &Lockfile, path: &Path) {
+        assert_eq!(fast.packages, general.packages, "{path:?}");
+        assert_eq!(fast.workspace_dirs, general.workspace_dirs, "{path:?}");
+        assert_eq!(fast.recorded_direct, general.recorded_direct, "{path:?}");
     }
 
     #[test]

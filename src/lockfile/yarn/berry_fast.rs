@@ -142,25 +142,13 @@ fn entry<'a>(lines: &mut Lines<'a>, key: &'a str, indent: usize) -> Option<Recor
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lockfile::yaml_lines::tests::{assert_same, fixtures};
 
     /// Every yarn Berry lockfile under testdata/ (and in the shared corpus, when present)
     /// is taken by this reader, and reads as the general path reads it.
     #[test]
     fn fast_and_general_paths_agree_on_every_fixture() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = crate::lockfile::yaml_lines::tests::files_named(
-            &root.join("testdata/yarn"),
-            "yarn.lock",
-        );
-        let corpus = root.join("../shared/lockfile-corpus/yarn-berry");
-        if corpus.is_dir() {
-            files.extend(crate::lockfile::yaml_lines::tests::files_named(
-                &corpus,
-                "yarn.lock",
-            ));
-        } else {
-            println!("skipped: {} is absent", corpus.display());
-        }
+        let files = fixtures("yarn", &["yarn-berry"], "yarn.lock");
         let mut fast_read = 0;
         for path in &files {
             let text = std::fs::read_to_string(path).unwrap();
@@ -171,9 +159,7 @@ mod tests {
             match parse(&text) {
                 Some(fast) => {
                     let general = general.unwrap_or_else(|e| panic!("{path:?}: {e}"));
-                    assert_eq!(fast.packages, general.packages, "{path:?}");
-                    assert_eq!(fast.workspace_dirs, general.workspace_dirs, "{path:?}");
-                    assert_eq!(fast.recorded_direct, general.recorded_direct, "{path:?}");
+                    assert_same(&fast, &general, path);
                     fast_read += 1;
                 }
                 // Only a file the general path refuses (the truncated fixture) is refused.
