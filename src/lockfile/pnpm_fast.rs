@@ -234,7 +234,7 @@ fn resolution_type<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockfile::yaml_lines::tests::{assert_same, fixtures};
+    use crate::lockfile::yaml_lines::tests::{assert_same, fixtures, prefixes_agree};
 
     /// Every pnpm lockfile under testdata/ (and in the shared corpus, when present) is
     /// taken by this reader, and reads as the general path reads it.
@@ -255,6 +255,18 @@ mod tests {
             }
         }
         assert!(fast_read >= 12, "{fast_read} files");
+    }
+
+    #[test]
+    fn every_prefix_reads_the_same_or_is_left_to_the_general_path() {
+        for file in [
+            include_str!("../../testdata/pnpm/v9/workspace/after/pnpm-lock.yaml"),
+            include_str!("../../testdata/pnpm/v5/app/after/pnpm-lock.yaml"),
+        ] {
+            prefixes_agree(file, parse, |t| {
+                super::super::pnpm::parse_general(t.as_bytes())
+            });
+        }
     }
 
     #[test]

@@ -500,7 +500,8 @@ pub(crate) fn inline_string<'a>(
 }
 
 /// The value of a key at `indent` that must be a mapping: the block below (walked as
-/// `mapping` does), or an empty `{}` on the key's line.
+/// `mapping` does), or an empty `{}` on the key's line. Nothing at all (null) is left to
+/// the general path, which refuses it where a mapping must be.
 pub(crate) fn value_mapping<'a>(
     lines: &mut Lines<'a>,
     value: &str,
@@ -509,7 +510,10 @@ pub(crate) fn value_mapping<'a>(
     each: impl FnMut(&mut Lines<'a>, &'a str, &'a str, usize) -> Option<bool>,
 ) -> Option<()> {
     match value {
-        "" => mapping(lines, indent + 1, check_keys, each),
+        "" => {
+            lines.peek().filter(|l| l.indent > indent)?;
+            mapping(lines, indent + 1, check_keys, each)
+        }
         "{}" => end_of_value(lines, indent),
         _ => None,
     }
@@ -592,6 +596,29 @@ pub(crate) mod tests {
             }
         }
         files
+    }
+
+    /// Cut anywhere, a file is read by the fast reader exactly as by the general path, or
+    /// left to it; neither panics.
+    pub(crate) fn prefixes_agree(
+        text: &str,
+        fast: impl Fn(&str) -> Option<Lockfile>,
+        general: impl Fn(&str) -> Result<Lockfile, crate::lockfile::ParseError>,
+    ) {
+        let mut taken = 0;
+        for cut in (0..text.len())
+            .step_by(23)
+            .filter(|&c| text.is_char_boundary(c))
+        {
+            let prefix = &text[..cut];
+            let full = general(prefix);
+            if let Some(read) = fast(prefix) {
+                let full = full.unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+                assert_same(&read, &full, Path::new(&format!("cut at {cut}")));
+                taken += 1;
+            }
+        }
+        assert!(taken > 0);
     }
 
     /// A fast reader's result equals the general path's.
