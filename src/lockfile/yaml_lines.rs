@@ -157,7 +157,8 @@ pub(crate) fn key_value(body: &str) -> Option<(&str, &str)> {
             }
         };
         let key = &body[..colon];
-        if key.ends_with(' ') || !plain_is_str(key) {
+        // `<<` merges another mapping into this one.
+        if key.ends_with(' ') || key == "<<" || !plain_is_str(key) {
             return None;
         }
         (key, &body[colon + 1..])
@@ -648,7 +649,15 @@ pub(crate) mod tests {
             key_value("x@https://h/p: 1.0.0"),
             Some(("x@https://h/p", "1.0.0"))
         );
-        for body in ["a:b", "a :b", "&a b: c", "1: x", "yes: x", "\"a\\\"\": b"] {
+        for body in [
+            "a:b",
+            "a :b",
+            "&a b: c",
+            "1: x",
+            "<<: {a: b}",
+            "yes: x",
+            "\"a\\\"\": b",
+        ] {
             assert!(key_value(body).is_none(), "{body}");
         }
         assert_eq!(string("4.17.20"), Some("4.17.20"));

@@ -32,15 +32,16 @@ pub(super) fn parse(text: &str) -> Option<Lockfile> {
         if !value.is_empty() {
             return None;
         }
+        let record = entry(lines, key, indent)?;
         if key == "__metadata" {
-            // Its fields are yarn's own (a numeric `version`): checked, not read.
+            // Its fields are yarn's own (a numeric `version`): checked as the general path
+            // checks any entry's, not read.
             if std::mem::replace(&mut metadata, true) {
                 return None;
             }
-            yl::skip(lines, value, indent)?;
             return Some(true);
         }
-        records.push(entry(lines, key, indent)?);
+        records.push(record);
         Some(true)
     })?;
     if !metadata || lines.peek().is_some() {
@@ -189,6 +190,7 @@ mod tests {
             format!("{head}{entry}  linkType: hard\n  dependencies: {{b: 1}}\n"),
             format!("{head}{entry}  linkType:\n    hard\n"),
             format!("{entry}  linkType: hard\n"),
+            format!("__metadata:\n  resolution:\n    a: b\n\n{entry}  linkType: hard\n"),
             format!("{head}\"a@npm:1\":\n  version: 1.0\n  resolution: \"a@npm:1.0\"\n  linkType: hard\n"),
             format!("{head}{entry}  linkType: hard\n  bin:\n    a: |\n      x\n"),
             ok.replace("\n", "\r"),
