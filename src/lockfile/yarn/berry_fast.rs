@@ -47,7 +47,6 @@ pub(super) fn parse(text: &str) -> Option<Lockfile> {
     if !metadata || lines.peek().is_some() {
         return None;
     }
-    // The general path reads the entries in key order, and refuses a repeated key.
     // The general path refuses a repeated key.
     if !yl::all_distinct(records.iter().map(|r| r.key)) {
         return None;
