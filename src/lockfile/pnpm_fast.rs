@@ -234,7 +234,7 @@ fn resolution_type<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockfile::yaml_lines::tests::{assert_same, fixtures, prefixes_agree};
+    use crate::lockfile::yaml_lines::tests::{assert_same, edits_agree, fixtures, prefixes_agree};
 
     /// Every pnpm lockfile under testdata/ (and in the shared corpus, when present) is
     /// taken by this reader, and reads as the general path reads it.
@@ -262,10 +262,11 @@ mod tests {
         for file in [
             include_str!("../../testdata/pnpm/v9/workspace/after/pnpm-lock.yaml"),
             include_str!("../../testdata/pnpm/v5/app/after/pnpm-lock.yaml"),
+            include_str!("../../testdata/pnpm/v6/workspace/after/pnpm-lock.yaml"),
         ] {
-            prefixes_agree(file, parse, |t| {
-                super::super::pnpm::parse_general(t.as_bytes())
-            });
+            let general = |t: &str| super::super::pnpm::parse_general(t.as_bytes());
+            prefixes_agree(file, parse, general);
+            edits_agree(file, parse, general);
         }
     }
 

@@ -622,6 +622,54 @@ pub(crate) mod tests {
         assert!(taken > 0);
     }
 
+    /// Random small edits of a file (bytes YAML gives meaning to, deletions, repeated
+    /// lines): whenever the fast reader takes the edited file, the general path reads it
+    /// the same way.
+    pub(crate) fn edits_agree(
+        text: &str,
+        fast: impl Fn(&str) -> Option<Lockfile>,
+        general: impl Fn(&str) -> Result<Lockfile, crate::lockfile::ParseError>,
+    ) {
+        const PIECES: [&str; 16] = [
+            " ", "\n", ":", ": ", "#", " #", "'", "\"", "{", "}", "[", "- ", "&a ", "\t", "\r", "@",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let (mut taken, mut tries) = (0, 0);
+        while tries < 400 {
+            let at = rng.usize(..text.len());
+            if !text.is_char_boundary(at) {
+                continue;
+            }
+            tries += 1;
+            let edited = match rng.u8(..3) {
+                0 => format!(
+                    "{}{}{}",
+                    &text[..at],
+                    PIECES[rng.usize(..PIECES.len())],
+                    &text[at..]
+                ),
+                1 => {
+                    let end = (at + rng.usize(1..8)).min(text.len());
+                    if !text.is_char_boundary(end) {
+                        continue;
+                    }
+                    format!("{}{}", &text[..at], &text[end..])
+                }
+                _ => {
+                    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                    format!("{}{}", &text[..end], &text[start..])
+                }
+            };
+            if let Some(read) = fast(&edited) {
+                let full = general(&edited).unwrap_or_else(|e| panic!("{edited}\n{e}"));
+                assert_same(&read, &full, Path::new(&edited));
+                taken += 1;
+            }
+        }
+        assert!(taken > 0);
+    }
+
     /// A fast reader's result equals the general path's.
     pub(crate) fn assert_same(fast: &Lockfile, general: &Lockfile, path: &Path) {
         assert_eq!(fast.packages, general.packages, "{path:?}");

@@ -142,7 +142,7 @@ fn entry<'a>(lines: &mut Lines<'a>, key: &'a str, indent: usize) -> Option<Recor
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockfile::yaml_lines::tests::{assert_same, fixtures, prefixes_agree};
+    use crate::lockfile::yaml_lines::tests::{assert_same, edits_agree, fixtures, prefixes_agree};
 
     /// Every yarn Berry lockfile under testdata/ (and in the shared corpus, when present)
     /// is taken by this reader, and reads as the general path reads it.
@@ -173,6 +173,7 @@ mod tests {
     fn every_prefix_reads_the_same_or_is_left_to_the_general_path() {
         let file = include_str!("../../../testdata/yarn/berry-workspaces/after/yarn.lock");
         prefixes_agree(file, parse, super::super::berry::parse_general);
+        edits_agree(file, parse, super::super::berry::parse_general);
     }
 
     #[test]
