@@ -16,13 +16,15 @@
 //! - The `module` line is the project itself.
 
 use super::{Lockfile, Package, ParseError};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use ParseError as E;
 
-/// One line's tokens, and whether its comment marks the requirement `indirect`.
-struct Line {
+/// One line's tokens (borrowed from the text unless a quoted one had escapes), and whether
+/// its comment marks the requirement `indirect`.
+struct Line<'a> {
     number: usize,
-    tokens: Vec<String>,
+    tokens: Vec<Cow<'a, str>>,
     indirect: bool,
 }
 
@@ -36,18 +38,22 @@ struct Replace {
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let text = super::text(bytes)?;
-    let mut requires: Vec<(String, String, bool)> = Vec::new();
+    // The requirements go straight into the output list, sized by the line count (an upper
+    // bound), so it never grows by doubling; replaces are applied in place at the end.
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut packages: Vec<Package> = Vec::with_capacity(lines);
+    let mut indirect: Vec<bool> = Vec::with_capacity(lines);
     let mut replaces: Vec<Replace> = Vec::new();
     let mut module_seen = false;
     // The verb of the open block and the line that opened it.
-    let mut block: Option<(String, usize)> = None;
+    let mut block: Option<(Cow<str>, usize)> = None;
     for (i, raw) in text.lines().enumerate() {
         let line = tokenize(raw, i + 1)?;
         if line.tokens.is_empty() {
             continue;
         }
-        let args: &[String] = match &block {
-            Some(_) if line.tokens == [")"] => {
+        let args: &[Cow<str>] = match &block {
+            Some(_) if line.tokens.len() == 1 && line.tokens[0] == ")" => {
                 block = None;
                 continue;
             }
@@ -68,10 +74,8 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 &line.tokens[1..]
             }
         };
-        let verb = block
-            .as_ref()
-            .map_or(line.tokens[0].as_str(), |(v, _)| v.as_str());
-        match verb {
+        let verb = block.as_ref().map_or(&line.tokens[0], |(v, _)| v);
+        match verb.as_ref() {
             "module" => {
                 if args.len() != 1 {
                     return Err(E::at(line.number, 1, "usage: module path"));
@@ -83,7 +87,12 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                     return Err(E::at(line.number, 1, "usage: require module/path v1.2.3"));
                 };
                 check_version(version, line.number)?;
-                requires.push((path.clone(), version.clone(), line.indirect));
+                packages.push(Package {
+                    name: path.to_string(),
+                    version: version.to_string(),
+                    source: None,
+                });
+                indirect.push(line.indirect);
             }
             "replace" => replaces.push(replace(args, line.number)?),
             _ => {}
@@ -100,52 +109,53 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         return Err(ParseError::new("not a go.mod: no `module` directive"));
     }
 
-    let mut out = Lockfile::default();
     let mut direct = BTreeSet::new();
-    for (path, version, indirect) in requires {
+    // Requirements replaced by a local folder: the project's own code, dropped below.
+    let mut local = vec![false; packages.len()];
+    for ((package, &indirect), local) in packages.iter_mut().zip(&indirect).zip(&mut local) {
+        if !indirect {
+            direct.insert(package.name.clone());
+        }
         // A replace for this exact version wins over one for every version.
+        let path = package.name.as_str();
         let rep = replaces
             .iter()
             .filter(|r| r.old == path)
-            .find(|r| r.old_version.as_deref() == Some(&version))
+            .find(|r| r.old_version.as_deref() == Some(&package.version))
             .or_else(|| {
                 replaces
                     .iter()
                     .find(|r| r.old == path && r.old_version.is_none())
             });
-        let package = match rep {
+        match rep {
             Some(Replace {
                 new_version: None, ..
-            }) => None,
+            }) => *local = true,
             Some(Replace {
                 new,
                 new_version: Some(v),
                 ..
-            }) => Some(Package {
-                name: new.clone(),
-                version: v.clone(),
-                source: None,
-            }),
-            None => Some(Package {
-                name: path.clone(),
-                version,
-                source: None,
-            }),
-        };
-        if !indirect {
-            if let Some(p) = &package {
-                direct.insert(p.name.clone());
+            }) => {
+                package.name.clone_from(new);
+                package.version.clone_from(v);
+                if !indirect {
+                    direct.insert(new.clone());
+                }
             }
-            direct.insert(path);
+            None => {}
         }
-        out.packages.extend(package);
     }
-    out.recorded_direct = direct.into_iter().collect();
-    Ok(out)
+    let mut local = local.into_iter();
+    packages.retain(|_| !local.next().unwrap_or(false));
+    Ok(Lockfile {
+        packages,
+        recorded_direct: direct.into_iter().collect(),
+        ..Lockfile::default()
+    })
 }
 
 /// `old [v] => new [v]`; a replacement without a version is a local folder.
-fn replace(args: &[String], line: usize) -> Result<Replace, ParseError> {
+fn replace(args: &[Cow<str>], line: usize) -> Result<Replace, ParseError> {
     let Some(arrow) = args.iter().position(|t| t == "=>") else {
         return Err(E::at(
             line,
@@ -165,10 +175,10 @@ fn replace(args: &[String], line: usize) -> Result<Replace, ParseError> {
         check_version(v, line)?;
     }
     Ok(Replace {
-        old: old[0].clone(),
-        old_version: old.get(1).cloned(),
-        new: new[0].clone(),
-        new_version: new.get(1).cloned(),
+        old: old[0].to_string(),
+        old_version: old.get(1).map(|v| v.to_string()),
+        new: new[0].to_string(),
+        new_version: new.get(1).map(|v| v.to_string()),
     })
 }
 
@@ -184,7 +194,7 @@ fn check_version(v: &str, line: usize) -> Result<(), ParseError> {
 
 /// Splits a line into tokens: words, `"quoted"` and `` `raw` `` strings, `(`, `)`, `=>`;
 /// a `//` comment ends it.
-fn tokenize(raw: &str, number: usize) -> Result<Line, ParseError> {
+fn tokenize(raw: &str, number: usize) -> Result<Line<'_>, ParseError> {
     let mut tokens = Vec::new();
     let mut indirect = false;
     let mut rest = raw;
@@ -203,15 +213,15 @@ fn tokenize(raw: &str, number: usize) -> Result<Line, ParseError> {
             '"' | '`' => {
                 let (token, len) = quoted(rest, c)
                     .ok_or_else(|| E::at(number, column, "unterminated quoted string"))?;
-                tokens.push(token);
+                tokens.push(Cow::Owned(token));
                 rest = &rest[len..];
             }
             '(' | ')' => {
-                tokens.push(c.to_string());
+                tokens.push(Cow::Borrowed(&rest[..1]));
                 rest = &rest[1..];
             }
             _ if rest.starts_with("=>") => {
-                tokens.push("=>".into());
+                tokens.push(Cow::Borrowed("=>"));
                 rest = &rest[2..];
             }
             _ => {
@@ -225,7 +235,7 @@ fn tokenize(raw: &str, number: usize) -> Result<Line, ParseError> {
                             || rest[i..].starts_with("=>")
                     })
                     .map_or(rest.len(), |(i, _)| i);
-                tokens.push(rest[..end].to_string());
+                tokens.push(Cow::Borrowed(&rest[..end]));
                 rest = &rest[end..];
             }
         }

@@ -38,37 +38,51 @@ struct Reader<'a> {
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let text = super::text(bytes)?;
     let mut r = Reader { text, pos: 0 };
-    let term = r.term(0)?;
     r.skip_space();
-    if r.pos < text.len() {
-        return Err(r.error("unexpected text after the map"));
-    }
-    let Term::Map(entries) = term else {
+    if !r.eat("%{") {
+        // Not a map: read the term for the position of any syntax error in it.
+        r.term(0)?;
         return Err(ParseError::at(
             1,
             1,
             "not a mix.lock: expected a map `%{...}`",
         ));
-    };
+    }
+    // One entry at a time: its term is dropped once its package is taken, so the terms of
+    // the whole file (each entry's dependency lists) are never held at once.
     let mut packages = BTreeSet::new();
-    for (key, value) in entries {
-        let (Term::Str(key) | Term::Atom(key)) = key else {
-            continue;
-        };
-        let Term::Tuple(items) = value else {
-            continue;
-        };
-        match items.as_slice() {
-            [Term::Atom(scm), Term::Atom(name), Term::Str(version), ..] if scm == "hex" => {
-                packages.insert((name.clone(), version.clone()));
-            }
-            [Term::Atom(_), _, Term::Str(reference), ..] => {
-                packages.insert((key, reference.clone()));
-            }
-            _ => {}
+    r.sequence("}", 0, |r, depth| {
+        let (key, value) = r.map_entry(depth)?;
+        if let Some(package) = package(key, value) {
+            packages.insert(package);
         }
+        Ok(())
+    })?;
+    r.skip_space();
+    if r.pos < text.len() {
+        return Err(r.error("unexpected text after the map"));
     }
     Ok(Lockfile::from_sets(packages, BTreeSet::new()))
+}
+
+/// The package of one entry: `(name, version)`, or `None` for an entry of another shape.
+fn package(key: Term, value: Term) -> Option<(String, String)> {
+    let (Term::Str(key) | Term::Atom(key)) = key else {
+        return None;
+    };
+    let Term::Tuple(items) = value else {
+        return None;
+    };
+    let mut items = items.into_iter();
+    match (items.next(), items.next(), items.next()) {
+        (Some(Term::Atom(scm)), Some(Term::Atom(name)), Some(Term::Str(version)))
+            if scm == "hex" =>
+        {
+            Some((name, version))
+        }
+        (Some(Term::Atom(_)), Some(_), Some(Term::Str(reference))) => Some((key, reference)),
+        _ => None,
+    }
 }
 
 impl<'a> Reader<'a> {

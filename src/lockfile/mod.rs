@@ -16,10 +16,12 @@ pub mod pep508;
 pub mod pipfile;
 mod plain_yaml;
 pub mod pnpm;
+mod pnpm_fast;
 pub mod poetry;
 pub mod pubspec;
 pub mod requirements;
 pub mod uv;
+mod yaml_lines;
 pub mod yarn;
 
 use crate::ecosystem::Ecosystem;

@@ -4,15 +4,22 @@
 //! path is the project itself, and a git checkout pins no release.
 
 use super::{pep508, Lockfile, Package, ParseError};
-use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
+/// One pin, its strings borrowed from the input; `hashes` and `markers` are skipped unread.
 #[derive(Deserialize)]
-struct Entry {
-    version: Option<String>,
-    path: Option<String>,
+struct Entry<'a> {
+    #[serde(borrow)]
+    version: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    path: Option<Cow<'a, str>>,
     /// The name of the `_meta.sources` entry the package comes from.
-    index: Option<String>,
+    #[serde(borrow)]
+    index: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -21,26 +28,62 @@ struct Source {
     url: String,
 }
 
+/// The file read in one pass: `_meta` (small, kept as a JSON value so a malformed
+/// `sources` is ignored as before) and every category's entries, in file order. No JSON
+/// tree of the categories is built: they are most of the file.
+struct Raw<'a> {
+    meta: Option<serde_json::Value>,
+    has_default: bool,
+    categories: Vec<BTreeMap<Cow<'a, str>, Entry<'a>>>,
+}
+
+impl<'de> Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = Raw<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a Pipfile.lock object")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Raw<'de>, M::Error> {
+                let mut raw = Raw {
+                    meta: None,
+                    has_default: false,
+                    categories: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    if key == "_meta" {
+                        raw.meta = Some(map.next_value()?);
+                    } else {
+                        raw.has_default |= key == "default";
+                        raw.categories.push(map.next_value()?);
+                    }
+                }
+                Ok(raw)
+            }
+        }
+        d.deserialize_map(Top)
+    }
+}
+
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: BTreeMap<String, serde_json::Value> = serde_json::from_slice(bytes)?;
-    if !raw.contains_key("_meta") && !raw.contains_key("default") {
+    let raw: Raw = serde_json::from_slice(bytes)?;
+    if raw.meta.is_none() && !raw.has_default {
         return Err(ParseError::new(
             "not a Pipfile.lock: no `_meta` or `default`",
         ));
     }
     // The package indexes, by name; the first one is where unnamed packages come from.
     let sources: Vec<Source> = raw
-        .get("_meta")
+        .meta
+        .as_ref()
         .and_then(|m| m.get("sources"))
-        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .and_then(|s| Vec::<Source>::deserialize(s).ok())
         .unwrap_or_default();
     let mut out = Lockfile::default();
-    for (category, entries) in raw {
-        if category == "_meta" {
-            continue;
-        }
-        let entries: BTreeMap<String, Entry> = serde_json::from_value(entries)
-            .map_err(|e| ParseError::new(format!("in `{category}`: {e}")))?;
+    for entries in raw.categories {
         for (name, entry) in entries {
             if entry.path.is_some() {
                 continue;
@@ -49,7 +92,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 continue;
             };
             let source = match &entry.index {
-                Some(index) => sources.iter().find(|s| s.name.as_ref() == Some(index)),
+                Some(index) => sources
+                    .iter()
+                    .find(|s| s.name.as_deref() == Some(index.as_ref())),
                 None => sources.first(),
             };
             out.push_unique(Package {
@@ -111,6 +156,21 @@ mod tests {
                 Some("https://two.example.invalid/simple")
             ]
         );
+    }
+
+    #[test]
+    fn meta_after_the_categories_still_names_the_index() {
+        let lock = br#"{"default": {"a": {"version": "==1.0", "hashes": ["sha256:00"]}},
+            "_meta": {"sources": [{"name": "main", "url": "https://one.example.invalid/simple"}]}}"#;
+        let l = parse(lock).unwrap();
+        assert_eq!(
+            l.packages[0].source.as_deref(),
+            Some("https://one.example.invalid/simple")
+        );
+        // A malformed `sources` names no index; the pins are still read.
+        let l =
+            parse(br#"{"_meta": {"sources": 3}, "default": {"a": {"version": "==1"}}}"#).unwrap();
+        assert_eq!(l.packages[0].source, None);
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Option<T> {
 
 /// Outside the subset, or not the expected shape: the caller falls back.
 #[derive(Debug)]
-struct Bail;
+pub(super) struct Bail;
 
 impl fmt::Display for Bail {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -131,7 +131,7 @@ impl<'a> Scalar<'a> {
 }
 
 /// A quoted scalar at the start of `s`: the string and the rest after the closing quote.
-fn quoted(s: &str) -> Result<(Cow<'_, str>, &str)> {
+pub(super) fn quoted(s: &str) -> Result<(Cow<'_, str>, &str)> {
     match s.as_bytes().first() {
         Some(b'"') => {
             let end = s[1..].find(['"', '\\']).ok_or(Bail)? + 1;
@@ -168,12 +168,10 @@ fn quoted(s: &str) -> Result<(Cow<'_, str>, &str)> {
 
 /// Characters that may not start a plain scalar (or that this reader leaves to the full
 /// parser there).
-fn plain_start_ok(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
-            '@', '`',
-        ])
+pub(super) fn plain_start_ok(s: &str) -> bool {
+    s.as_bytes()
+        .first()
+        .is_some_and(|b| !b"-?:,[]{}#&*!|>'\"%@`".contains(b))
 }
 
 /// `key: value` or `key:` in a block mapping: the key and the value text (empty when the
@@ -235,7 +233,7 @@ struct Seen<'a> {
 /// A fast multiply-and-rotate hash for the keys of one file (no defence against chosen
 /// collisions is needed: the worst case is a slow read, never a wrong one).
 #[derive(Default)]
-struct Mix(u64);
+pub(super) struct Mix(u64);
 
 impl Hasher for Mix {
     fn write(&mut self, bytes: &[u8]) {
@@ -457,13 +455,13 @@ impl<'de> SeqAccess<'de> for BlockSeq<'_, 'de> {
     }
 }
 
-fn is_null(s: &str) -> bool {
+pub(super) fn is_null(s: &str) -> bool {
     matches!(s, "null" | "Null" | "NULL" | "~")
 }
 
 /// What a plain scalar is. `Unclear` is any text that YAML 1.1 or 1.2 might read as
 /// something other than a string, beyond the plain forms below: left to the full parser.
-enum Kind {
+pub(super) enum Kind {
     Null,
     Bool(bool),
     Int(u64),
@@ -472,7 +470,11 @@ enum Kind {
     Unclear,
 }
 
-fn kind(s: &str) -> Kind {
+pub(super) fn kind(s: &str) -> Kind {
+    // Every null and boolean word is five letters or fewer, and numbers start otherwise.
+    if s.len() > 5 && s.as_bytes()[0].is_ascii_alphabetic() {
+        return Kind::Str;
+    }
     if is_null(s) {
         return Kind::Null;
     }

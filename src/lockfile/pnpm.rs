@@ -38,7 +38,7 @@ struct RawLock {
 /// A YAML scalar pnpm writes unquoted (5.4) or quoted ('6.0').
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Scalar {
+pub(super) enum Scalar {
     Text(String),
     Number(f64),
 }
@@ -77,7 +77,7 @@ struct Resolution {
 
 /// How the dependency paths of one lockfile generation are written.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum KeyStyle {
+pub(super) enum KeyStyle {
     /// `/name/1.2.3_peers`
     Slash,
     /// `/name@1.2.3(peers)`
@@ -87,6 +87,19 @@ enum KeyStyle {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
+    // The purpose-built reader takes the files pnpm writes; it answers `None` for anything
+    // else (or any error), and the general path below reads (or refuses) the file.
+    if let Some(lock) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(super::pnpm_fast::parse)
+    {
+        return Ok(lock);
+    }
+    parse_general(bytes)
+}
+
+/// The general path: the plain YAML reader, then serde-saphyr for any YAML.
+pub(super) fn parse_general(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let raw = read_main_document(bytes)?;
     let style = match &raw.lockfile_version {
         None => return Err(ParseError::new("not a pnpm lockfile: no `lockfileVersion`")),
@@ -97,21 +110,10 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         if entry.resolution.as_ref().and_then(|r| r.kind.as_deref()) == Some("directory") {
             continue;
         }
-        let parsed = parse_dep_path(style, &key);
-        let name = entry.name.or_else(|| parsed.map(|(n, _)| n.to_string()));
-        let version = entry.version.or_else(|| parsed.map(|(_, v)| v.to_string()));
-        match (name, version) {
-            (Some(name), Some(version)) => out.packages.push(Package {
-                name,
-                version,
-                source: None,
-            }),
-            _ => {
-                return Err(ParseError::new(format!(
-                    "`packages` key `{key}` names no package and version"
-                )))
-            }
-        }
+        out.packages.push(
+            package(style, &key, entry.name.as_deref(), entry.version.as_deref())
+                .map_err(ParseError::new)?,
+        );
     }
     let mut direct = BTreeSet::new();
     let mut importers = raw.importers.unwrap_or_default();
@@ -142,19 +144,53 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                     Reference::Bare(r) | Reference::Pinned { version: r } => r.as_str(),
                     Reference::Other(_) => "",
                 };
-                // The project's own folders and workspace members are not dependencies.
-                if target.starts_with("link:") || target.starts_with("file:") {
-                    continue;
-                }
-                if let Some((real, _)) = alias_target(style, target) {
-                    direct.insert(real.to_string());
-                }
-                direct.insert(alias);
+                add_direct(style, &mut direct, &alias, target);
             }
         }
     }
     out.recorded_direct = direct.into_iter().collect();
     Ok(out)
+}
+
+/// The package of a `packages` entry (not a `directory` one): its own `name` and `version`
+/// when it has them, else what its key says.
+pub(super) fn package(
+    style: KeyStyle,
+    key: &str,
+    name: Option<&str>,
+    version: Option<&str>,
+) -> Result<Package, String> {
+    let parsed = parse_dep_path(style, key);
+    match (
+        name.or(parsed.map(|(n, _)| n)),
+        version.or(parsed.map(|(_, v)| v)),
+    ) {
+        (Some(name), Some(version)) => Ok(Package {
+            name: name.to_string(),
+            version: version.to_string(),
+            source: None,
+        }),
+        _ => Err(format!(
+            "`packages` key `{key}` names no package and version"
+        )),
+    }
+}
+
+/// An importer's dependency `alias` resolved to `target` is direct, and so is the real
+/// package an alias names; the project's own folders and workspace members are not.
+pub(super) fn add_direct(
+    style: KeyStyle,
+    direct: &mut BTreeSet<String>,
+    alias: &str,
+    target: &str,
+) {
+    if target.starts_with("link:") || target.starts_with("file:") {
+        return;
+    }
+    if let Some((real, _)) = alias_target(style, target) {
+        direct.insert(real.to_string());
+    }
+    direct.insert(alias.to_string());
 }
 
 /// pnpm 9+ may put a document for its own tooling first (`---` separated); the lockfile
@@ -180,7 +216,7 @@ fn read_main_document(bytes: &[u8]) -> Result<RawLock, ParseError> {
         .ok_or_else(|| ParseError::new("empty file: not a pnpm lockfile"))
 }
 
-fn key_style(v: &Scalar) -> Result<KeyStyle, ParseError> {
+pub(super) fn key_style(v: &Scalar) -> Result<KeyStyle, ParseError> {
     let major = match v {
         Scalar::Text(t) => t
             .split('.')

@@ -112,6 +112,16 @@ impl<'de> Deserialize<'de> for Owned {
 }
 
 pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
+    // The purpose-built reader takes the files yarn writes; it answers `None` for anything
+    // else (or any error), and the general path below reads (or refuses) the file.
+    if let Some(lock) = super::berry_fast::parse(text) {
+        return Ok(lock);
+    }
+    parse_general(text)
+}
+
+/// The general path: the plain YAML reader, then serde-saphyr for any YAML.
+pub(super) fn parse_general(text: &str) -> Result<Lockfile, ParseError> {
     // Berry writes a plain subset of YAML, which the fast reader takes. Its errors need the
     // positions only the full parser keeps, so on any error the full parser reads again.
     let fast: Option<BTreeMap<String, Entry<Scalar, Text>>> =
@@ -141,11 +151,6 @@ fn read_entries<E, S: AsRef<str> + Ord, R: AsRef<str>>(
             "not a yarn Berry lockfile: no `__metadata`",
         ));
     }
-    let located = |message: String, e: &E| match at(e) {
-        Some(loc) => located(message, loc),
-        None => ParseError::new(message),
-    };
-
     let mut packages = BTreeSet::new();
     let mut direct = BTreeSet::new();
     let mut workspace_dirs = Vec::new();
@@ -154,50 +159,80 @@ fn read_entries<E, S: AsRef<str> + Ord, R: AsRef<str>>(
             continue;
         }
         let entry = entry_of(spanned);
-        if entry.link_type.is_none() {
-            return Err(located(
-                format!("entry `{key}` has no `linkType` (is the file cut off?)"),
-                spanned,
-            ));
-        }
-        let Some(resolution) = entry.resolution.as_ref().map(R::as_ref) else {
-            return Err(located(
-                format!("entry `{key}` has no `resolution`"),
-                spanned,
-            ));
-        };
-        let Some((name, reference)) = split_descriptor(resolution) else {
-            return Err(located(
-                format!("`{resolution}` is not a `name@reference` locator"),
-                spanned,
-            ));
-        };
-        if let Some(dir) = project_own(reference) {
-            if let Some(dir) = dir.filter(|d| *d != ".") {
-                workspace_dirs.push(dir.to_string());
-            }
-            for deps in [&entry.dependencies, &entry.peer_dependencies]
-                .into_iter()
-                .flatten()
-            {
-                for (dep, range) in deps {
-                    direct.insert(dep.as_ref().to_string());
-                    if let Some(real) = alias_target(range.as_ref()) {
-                        direct.insert(real.to_string());
+        let resolved = resolve(
+            key,
+            entry.version.as_ref().map(S::as_ref),
+            entry.resolution.as_ref().map(R::as_ref),
+            entry.link_type.is_some(),
+        )
+        .map_err(|message| match at(spanned) {
+            Some(loc) => located(message, loc),
+            None => ParseError::new(message),
+        })?;
+        match resolved {
+            Resolved::Own(dir) => {
+                workspace_dirs.extend(dir.map(str::to_string));
+                for deps in [&entry.dependencies, &entry.peer_dependencies]
+                    .into_iter()
+                    .flatten()
+                {
+                    for (dep, range) in deps {
+                        add_direct(&mut direct, dep.as_ref(), range.as_ref());
                     }
                 }
             }
-            continue;
+            Resolved::Package(name, version) => {
+                packages.insert((name.to_string(), version.to_string()));
+            }
         }
-        let Some(version) = &entry.version else {
-            return Err(located(format!("entry `{key}` has no `version`"), spanned));
-        };
-        packages.insert((name.to_string(), version.as_ref().to_string()));
     }
     Ok(Lockfile {
         workspace_dirs,
         ..Lockfile::from_sets(packages, direct)
     })
+}
+
+/// What an entry is: the project's own code (a workspace gives its folder, unless it is
+/// the root), or a package, name and version.
+#[derive(Debug, PartialEq)]
+pub(super) enum Resolved<'e> {
+    Own(Option<&'e str>),
+    Package(&'e str, &'e str),
+}
+
+/// Reads one entry (not `__metadata`) from its fields, or says what is wrong with it.
+pub(super) fn resolve<'e>(
+    key: &str,
+    version: Option<&'e str>,
+    resolution: Option<&'e str>,
+    has_link_type: bool,
+) -> Result<Resolved<'e>, String> {
+    if !has_link_type {
+        return Err(format!(
+            "entry `{key}` has no `linkType` (is the file cut off?)"
+        ));
+    }
+    let Some(resolution) = resolution else {
+        return Err(format!("entry `{key}` has no `resolution`"));
+    };
+    let Some((name, reference)) = split_descriptor(resolution) else {
+        return Err(format!("`{resolution}` is not a `name@reference` locator"));
+    };
+    if let Some(dir) = project_own(reference) {
+        return Ok(Resolved::Own(dir.filter(|d| *d != ".")));
+    }
+    let Some(version) = version else {
+        return Err(format!("entry `{key}` has no `version`"));
+    };
+    Ok(Resolved::Package(name, version))
+}
+
+/// A dependency of the project's own code is direct; so is the package an alias names.
+pub(super) fn add_direct(direct: &mut BTreeSet<String>, dep: &str, range: &str) {
+    direct.insert(dep.to_string());
+    if let Some(real) = alias_target(range) {
+        direct.insert(real.to_string());
+    }
 }
 
 /// For a locator reference that is the project's own code, `Some(Some(dir))` for a
