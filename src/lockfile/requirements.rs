@@ -12,6 +12,7 @@
 //! was written by hand or by `pip freeze`: each of its pins is direct.
 
 use super::{pep508, utf8, Lockfile, Package, ParseError};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// `requirements.txt`, `requirements-dev.txt`, `requirements_test.txt`,
@@ -24,14 +25,16 @@ pub fn is_requirements_file(name: &str) -> bool {
 }
 
 /// One logical line: continuations joined, with the 1-based number of its first line.
-struct Logical {
+/// Borrowed from the file unless it continues over several physical lines, so a large
+/// file is never copied whole.
+struct Logical<'a> {
     line: usize,
-    text: String,
-    /// Byte offset in `text` where each physical line starts, for columns.
+    text: Cow<'a, str>,
+    /// Byte offset in `text` where each physical line after the first starts.
     starts: Vec<(usize, usize)>,
 }
 
-impl Logical {
+impl Logical<'_> {
     fn error(&self, message: impl Into<String>, at: usize) -> ParseError {
         // The physical line holding byte `at` of the joined text.
         let (offset, line) = self
@@ -50,26 +53,36 @@ impl Logical {
     }
 }
 
-fn logical_lines(text: &str) -> Vec<Logical> {
-    let mut out = Vec::new();
-    let mut current: Option<Logical> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let logical = current.get_or_insert_with(|| Logical {
-            line: i + 1,
-            text: String::new(),
-            starts: Vec::new(),
-        });
-        logical.starts.push((logical.text.len(), i + 1));
-        match raw.strip_suffix('\\') {
-            Some(head) => logical.text.push_str(head),
-            None => {
-                logical.text.push_str(raw);
-                out.extend(current.take());
+/// The logical lines of `text`, one at a time.
+fn logical_lines(text: &str) -> impl Iterator<Item = Logical<'_>> {
+    let mut physical = text.lines().enumerate();
+    std::iter::from_fn(move || {
+        let (i, raw) = physical.next()?;
+        let Some(head) = raw.strip_suffix('\\') else {
+            return Some(Logical {
+                line: i + 1,
+                text: Cow::Borrowed(raw),
+                starts: Vec::new(),
+            });
+        };
+        let mut joined = head.to_string();
+        let mut starts = Vec::new();
+        for (j, raw) in physical.by_ref() {
+            starts.push((joined.len(), j + 1));
+            match raw.strip_suffix('\\') {
+                Some(head) => joined.push_str(head),
+                None => {
+                    joined.push_str(raw);
+                    break;
+                }
             }
         }
-    }
-    out.extend(current);
-    out
+        Some(Logical {
+            line: i + 1,
+            text: Cow::Owned(joined),
+            starts,
+        })
+    })
 }
 
 /// The text before a comment: `#` at the start or after whitespace (a URL may hold `#`).
@@ -86,16 +99,14 @@ fn strip_comment(s: &str) -> &str {
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let text = utf8(bytes)?;
     let mut out = Lockfile::default();
-    let lines = logical_lines(text);
     // pip-compile's annotations: `# via x` on the pin's line or on the lines after it.
-    let annotated = lines
-        .iter()
-        .any(|l| l.text.trim_start().starts_with("# via") || l.text.contains("  # via"));
-    let mut all = BTreeSet::new();
+    let annotated = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("# via") || l.contains("  # via"));
     let mut direct = BTreeSet::new();
     let mut last_pin: Option<String> = None;
     let mut in_via = false;
-    for logical in &lines {
+    for logical in logical_lines(text) {
         let trimmed = logical.text.trim_start();
         if let Some(comment) = trimmed.strip_prefix('#') {
             let comment = comment.trim();
@@ -120,17 +131,22 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             }
             continue;
         }
-        let Some(pin) = read_pin(content, indent, logical)? else {
+        let Some(pin) = read_pin(content, indent, &logical)? else {
             continue;
         };
         last_pin = Some(pin.name.clone());
         if let Some(i) = logical.text.find("# via") {
             mark_via(&logical.text[i + 5..], last_pin.as_deref(), &mut direct);
         }
-        all.insert(pin.name.clone());
         out.push_unique(pin);
     }
-    out.recorded_direct = if annotated { direct } else { all }.into_iter().collect();
+    out.recorded_direct = if annotated {
+        direct.into_iter().collect()
+    } else {
+        // Written by hand or by `pip freeze`: every pin is direct.
+        let all: BTreeSet<&str> = out.packages.iter().map(|p| p.name.as_str()).collect();
+        all.into_iter().map(str::to_string).collect()
+    };
     Ok(out)
 }
 
