@@ -8,6 +8,7 @@
 
 pub mod catalogue;
 mod embedded;
+mod fixcheck;
 mod load;
 pub mod scaffold;
 pub mod testing;
