@@ -207,6 +207,21 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
                 tests.path
             )));
         }
+        if !tests.fixed.is_empty() {
+            if rule.fix.is_none() {
+                outcome.problems.push(Problem::Incomplete(format!(
+                    "{}: `fixed:` is given, but the rule has no `fix`",
+                    tests.path
+                )));
+            } else if tests.fixed.len() != tests.invalid.len() {
+                outcome.problems.push(Problem::Incomplete(format!(
+                    "{}: `fixed:` has {} entries and `invalid:` {}; it must give the fixed text of each invalid snippet, in order",
+                    tests.path,
+                    tests.fixed.len(),
+                    tests.invalid.len()
+                )));
+            }
+        }
         for snippet in &tests.valid {
             valid += 1;
             let found = match_source(rule.language, snippet, &[config]);
@@ -217,13 +232,23 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
                 });
             }
         }
-        for snippet in &tests.invalid {
+        for (i, snippet) in tests.invalid.iter().enumerate() {
             invalid += 1;
             let source = || format!("{} (invalid snippet #{invalid})", tests.path);
             if rule.fix.is_some() {
                 outcome.fix_cases += 1;
-                if let Err(broken) = fixcheck::check(rule.language, snippet, config) {
-                    outcome.problems.push(fix_broken(source(), &broken));
+                match fixcheck::check(rule.language, snippet, config) {
+                    Err(broken) => outcome.problems.push(fix_broken(source(), &broken)),
+                    Ok(got) => {
+                        let expected = tests.fixed.get(i);
+                        let got = got.as_deref().unwrap_or(snippet);
+                        if let Some(diff) = expected.and_then(|e| fixcheck::unexpected(e, got)) {
+                            outcome.problems.push(Problem::FixBroken {
+                                source: source(),
+                                detail: format!("the fix does not give the `fixed:` text\n{diff}"),
+                            });
+                        }
+                    }
                 }
             }
             if match_source(rule.language, snippet, &[config]).is_empty() {
