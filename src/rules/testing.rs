@@ -413,6 +413,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn verdicts_name_every_kind_of_failure() {
+        let outcome = |problems: Vec<Problem>| RuleOutcome {
+            id: "r".into(),
+            path: "r.yml".into(),
+            cases: 1,
+            fix_cases: 1,
+            problems,
+        };
+        let broken = || Problem::FixBroken {
+            source: "s".into(),
+            detail: "d".into(),
+        };
+        let missing = || Problem::Missing {
+            source: "s".into(),
+            detail: "d".into(),
+        };
+        assert_eq!(outcome(vec![]).verdict(), "passed");
+        assert_eq!(outcome(vec![broken()]).verdict(), "fix-broken");
+        assert_eq!(
+            outcome(vec![broken(), missing()]).verdict(),
+            "missing+fix-broken"
+        );
+        assert_eq!(
+            outcome(vec![Problem::Incomplete("no test".into())]).verdict(),
+            "incomplete"
+        );
+        assert!(!outcome(vec![broken()]).passed());
+    }
+
+    #[test]
     fn reads_annotations() {
         let text =
             "// ruleid: a, b\n\n// ok: c\nfoo();\n# ok: d\nbar();\n/* ruleid: e */\nbaz();\n";
