@@ -207,7 +207,7 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
         }
         failed += 1;
         let verdict = if validate_only {
-            "invalid"
+            "invalid".to_string()
         } else {
             outcome.verdict()
         };
@@ -232,6 +232,13 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
                         indent(detail)
                     );
                 }
+                Problem::FixBroken { source, detail } => {
+                    let _ = writeln!(
+                        out,
+                        "  fix-broken: {source}: the fix does not fix it\n{}",
+                        indent(detail)
+                    );
+                }
                 Problem::Incomplete(msg) => {
                     let _ = writeln!(out, "  {msg}");
                 }
@@ -248,9 +255,10 @@ fn test(args: DirArgs, paint: bool, validate_only: bool) -> anyhow::Result<i32> 
     };
     let breakdown = if failed > 0 && !validate_only {
         format!(
-            " ({} noisy, {} missing, {} incomplete)",
+            " ({} noisy, {} missing, {} fix-broken, {} incomplete)",
             count("noisy"),
             count("missing"),
+            count("fix-broken"),
             count("incomplete")
         )
     } else {
@@ -282,18 +290,18 @@ fn shown(problems: &[Problem], validate_only: bool) -> Vec<&Problem> {
 
 /// `rules test --format json`: one object per rule with its status and problems.
 fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serde_json::Value {
-    let mut counts = std::collections::BTreeMap::<&str, u64>::new();
+    let mut counts = std::collections::BTreeMap::<String, u64>::new();
     let rules: Vec<serde_json::Value> = run
         .outcomes
         .iter()
         .map(|o| {
             let problems = shown(&o.problems, validate_only);
             let status = match (problems.is_empty(), validate_only) {
-                (true, _) => "passed",
-                (false, true) => "invalid",
+                (true, _) => "passed".to_string(),
+                (false, true) => "invalid".to_string(),
                 (false, false) => o.verdict(),
             };
-            *counts.entry(status).or_default() += 1;
+            *counts.entry(status.clone()).or_default() += 1;
             let problems: Vec<serde_json::Value> = problems
                 .into_iter()
                 .map(|p| match p {
@@ -303,6 +311,9 @@ fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serd
                     Problem::Missing { source, detail } => {
                         serde_json::json!({"kind": "missing", "source": source, "detail": detail})
                     }
+                    Problem::FixBroken { source, detail } => {
+                        serde_json::json!({"kind": "fix-broken", "source": source, "detail": detail})
+                    }
                     Problem::Incomplete(msg) => {
                         serde_json::json!({"kind": "incomplete", "detail": msg})
                     }
@@ -310,6 +321,7 @@ fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serd
                 .collect();
             serde_json::json!({
                 "id": o.id, "path": o.path, "status": status, "cases": o.cases,
+                "fix_cases": o.fix_cases,
                 "problems": problems,
             })
         })
@@ -328,6 +340,14 @@ fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serd
         )
         .collect();
     let passed = counts.get("passed").copied().unwrap_or(0);
+    // Statuses combine (`noisy+missing`), so each kind counts every status naming it.
+    let with = |kind: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|(status, _)| status.split('+').any(|k| k == kind))
+            .map(|(_, n)| n)
+            .sum()
+    };
     serde_json::json!({
         "rules": rules,
         "errors": errors,
@@ -335,12 +355,11 @@ fn test_json(set: &RuleSet, run: &testing::TestRun, validate_only: bool) -> serd
             "rules": run.outcomes.len(),
             "passed": passed,
             "failed": run.outcomes.len() as u64 - passed,
-            "noisy": counts.get("noisy").copied().unwrap_or(0)
-                + counts.get("noisy+missing").copied().unwrap_or(0),
-            "missing": counts.get("missing").copied().unwrap_or(0)
-                + counts.get("noisy+missing").copied().unwrap_or(0),
-            "incomplete": counts.get("incomplete").copied().unwrap_or(0)
-                + counts.get("invalid").copied().unwrap_or(0),
+            "noisy": with("noisy"),
+            "missing": with("missing"),
+            "fix_broken": with("fix-broken"),
+            "incomplete": with("incomplete") + with("invalid"),
+            "fix_cases": run.outcomes.iter().map(|o| o.fix_cases).sum::<usize>(),
             "errors": errors.len(),
         },
     })

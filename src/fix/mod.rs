@@ -13,6 +13,7 @@ pub mod edits;
 mod parse;
 mod remap;
 mod summary;
+pub mod text;
 mod write;
 
 use crate::git::{GitError, Repo, Snapshot};
@@ -195,33 +196,33 @@ fn plan_file(file: &FileCtx, report: &Report, indexes: &[usize]) -> Result<Optio
     let candidates: Vec<(Edit, usize)> = indexes
         .iter()
         .filter_map(|&i| Some((report.findings[i].edit.clone()?, i)))
-        .filter(|(e, _)| !e.is_noop(&text))
         .collect();
-    let edits::Selection { applied, skipped } = edits::select(candidates);
-    if applied.is_empty() {
-        return Ok(None);
-    }
-    let new = edits::apply(&text, applied.iter().map(|(e, _)| e))
-        .ok_or_else(|| refused("the file changed while bumpcheck ran".into()))?;
-    if let Some(lang) = language_of(file.path) {
-        let before = parse::broken_nodes(lang, &text);
-        let after = parse::broken_nodes(lang, &new);
-        if after > before {
-            return Err(Problem::RolledBack(FileProblem {
-                path: file.path.to_string(),
-                fixes: applied.iter().map(|&(_, i)| fix_ref(report, i)).collect(),
-                reason: format!(
-                    "the fixed file does not parse ({after} syntax errors, {before} before)"
-                ),
-            }));
+    match text::apply_checked(language_of(file.path), &text, candidates) {
+        Ok(None) => Ok(None),
+        Ok(Some(text::Fixed {
+            new,
+            applied,
+            skipped,
+        })) => Ok(Some(Plan {
+            text,
+            new,
+            applied,
+            skipped,
+        })),
+        Err(refusal) => {
+            let reason = refusal.reason();
+            match refusal {
+                text::Refusal::Stale => Err(refused(reason)),
+                text::Refusal::Unparsable { applied, .. } => {
+                    Err(Problem::RolledBack(FileProblem {
+                        path: file.path.to_string(),
+                        fixes: applied.iter().map(|&(_, i)| fix_ref(report, i)).collect(),
+                        reason,
+                    }))
+                }
+            }
         }
     }
-    Ok(Some(Plan {
-        text,
-        new,
-        applied,
-        skipped,
-    }))
 }
 
 fn fix_ref(report: &Report, i: usize) -> FixRef {

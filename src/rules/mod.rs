@@ -8,6 +8,7 @@
 
 pub mod catalogue;
 mod embedded;
+mod fixcheck;
 mod load;
 pub mod scaffold;
 pub mod testing;
@@ -137,6 +138,10 @@ pub struct SnippetTests {
     pub valid: Vec<String>,
     #[serde(default)]
     pub invalid: Vec<String>,
+    /// What the rule's fix makes of each invalid snippet, in the same order (optional;
+    /// ast-grep's `sg test` ignores the key).
+    #[serde(default)]
+    pub fixed: Vec<String>,
     #[serde(skip)]
     pub path: String,
 }

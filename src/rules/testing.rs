@@ -1,7 +1,10 @@
 //! Running the rules' own tests: ast-grep's valid/invalid snippets, and annotated
 //! whole-file fixtures (`// ruleid: ID` before a line that must be reported, `// ok: ID`
-//! before one that must not).
+//! before one that must not). A rule's fix is applied to each of its invalid snippets
+//! and `ruleid:` fixtures and must leave code that parses and that the rule no longer
+//! reports there.
 
+use super::fixcheck::{self, BrokenFix};
 use super::{language_of, Rule, RuleSet, PLACEHOLDER};
 use crate::scan::imports::FileImports;
 use crate::scan::matcher::match_source;
@@ -15,6 +18,9 @@ pub enum Problem {
     Noisy { source: String, detail: String },
     /// Did not report code that must be (a false negative).
     Missing { source: String, detail: String },
+    /// The rule's fix, applied to code the rule reports, breaks the syntax or leaves
+    /// the finding; `detail` says which and shows the fixed code as a diff.
+    FixBroken { source: String, detail: String },
     /// The rule lacks a required kind of test.
     Incomplete(String),
 }
@@ -24,6 +30,8 @@ pub struct RuleOutcome {
     pub id: String,
     pub path: String,
     pub cases: usize,
+    /// How many test cases the rule's fix was applied to and checked on.
+    pub fix_cases: usize,
     pub problems: Vec<Problem>,
 }
 
@@ -33,22 +41,27 @@ impl RuleOutcome {
     }
 
     /// `passed`, or what went wrong: `noisy` (reports code it must not), `missing` (does
-    /// not report code it must), both as `noisy+missing`, or `incomplete` (tests lacking).
-    pub fn verdict(&self) -> &'static str {
-        let noisy = self
-            .problems
-            .iter()
-            .any(|p| matches!(p, Problem::Noisy { .. }));
-        let missing = self
-            .problems
-            .iter()
-            .any(|p| matches!(p, Problem::Missing { .. }));
-        match (noisy, missing) {
-            (true, true) => "noisy+missing",
-            (true, false) => "noisy",
-            (false, true) => "missing",
-            _ if !self.problems.is_empty() => "incomplete",
-            _ => "passed",
+    /// not report code it must), `fix-broken` (its fix breaks the code or leaves the
+    /// finding), several of those joined by `+`, or `incomplete` (tests lacking).
+    pub fn verdict(&self) -> String {
+        let has = |f: fn(&Problem) -> bool| self.problems.iter().any(f);
+        let kinds: Vec<&str> = [
+            (has(|p| matches!(p, Problem::Noisy { .. })), "noisy"),
+            (has(|p| matches!(p, Problem::Missing { .. })), "missing"),
+            (
+                has(|p| matches!(p, Problem::FixBroken { .. })),
+                "fix-broken",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(has, kind)| has.then_some(kind))
+        .collect();
+        if !kinds.is_empty() {
+            kinds.join("+")
+        } else if !self.problems.is_empty() {
+            "incomplete".into()
+        } else {
+            "passed".into()
         }
     }
 }
@@ -179,6 +192,7 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
         id: rule.id.clone(),
         path: rule.path.clone(),
         cases: 0,
+        fix_cases: 0,
         problems: Vec::new(),
     };
     let config = rule
@@ -193,6 +207,21 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
                 tests.path
             )));
         }
+        if !tests.fixed.is_empty() {
+            if rule.fix.is_none() {
+                outcome.problems.push(Problem::Incomplete(format!(
+                    "{}: `fixed:` is given, but the rule has no `fix`",
+                    tests.path
+                )));
+            } else if tests.fixed.len() != tests.invalid.len() {
+                outcome.problems.push(Problem::Incomplete(format!(
+                    "{}: `fixed:` has {} entries and `invalid:` {}; it must give the fixed text of each invalid snippet, in order",
+                    tests.path,
+                    tests.fixed.len(),
+                    tests.invalid.len()
+                )));
+            }
+        }
         for snippet in &tests.valid {
             valid += 1;
             let found = match_source(rule.language, snippet, &[config]);
@@ -203,11 +232,28 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
                 });
             }
         }
-        for snippet in &tests.invalid {
+        for (i, snippet) in tests.invalid.iter().enumerate() {
             invalid += 1;
+            let source = || format!("{} (invalid snippet #{invalid})", tests.path);
+            if rule.fix.is_some() {
+                outcome.fix_cases += 1;
+                match fixcheck::check(rule.language, snippet, config) {
+                    Err(broken) => outcome.problems.push(fix_broken(source(), &broken)),
+                    Ok(got) => {
+                        let expected = tests.fixed.get(i);
+                        let got = got.as_deref().unwrap_or(snippet);
+                        if let Some(diff) = expected.and_then(|e| fixcheck::unexpected(e, got)) {
+                            outcome.problems.push(Problem::FixBroken {
+                                source: source(),
+                                detail: format!("the fix does not give the `fixed:` text\n{diff}"),
+                            });
+                        }
+                    }
+                }
+            }
             if match_source(rule.language, snippet, &[config]).is_empty() {
                 outcome.problems.push(Problem::Missing {
-                    source: format!("{} (invalid snippet #{invalid})", tests.path),
+                    source: source(),
                     detail: format!(
                         "{}\nexpected: reported by {}\nfound:    not reported",
                         indent(snippet),
@@ -243,6 +289,12 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
         } else {
             BTreeSet::new()
         };
+        if in_scope && rule.fix.is_some() && mine.iter().any(|a| a.must_report) {
+            outcome.fix_cases += 1;
+            if let Err(broken) = fixcheck::check(config.0, text, config.1) {
+                outcome.problems.push(fix_broken(path.to_string(), &broken));
+            }
+        }
         let lines: Vec<&str> = text.lines().collect();
         let verdict = |line: usize, reported: bool| {
             format!(
@@ -315,6 +367,15 @@ fn test_rule(set: &RuleSet, rule: &Rule, fixtures: &[Fixture]) -> RuleOutcome {
     outcome
 }
 
+fn fix_broken(source: String, broken: &BrokenFix) -> Problem {
+    let mut detail = broken.reason.clone();
+    if !broken.diff.is_empty() {
+        detail.push('\n');
+        detail.push_str(&broken.diff);
+    }
+    Problem::FixBroken { source, detail }
+}
+
 /// The snippet with `^` under each match, as a diff against the snippet itself.
 fn mark_matches(snippet: &str, found: &[crate::scan::matcher::Match]) -> String {
     let mut marked = String::new();
@@ -350,6 +411,36 @@ fn indent(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verdicts_name_every_kind_of_failure() {
+        let outcome = |problems: Vec<Problem>| RuleOutcome {
+            id: "r".into(),
+            path: "r.yml".into(),
+            cases: 1,
+            fix_cases: 1,
+            problems,
+        };
+        let broken = || Problem::FixBroken {
+            source: "s".into(),
+            detail: "d".into(),
+        };
+        let missing = || Problem::Missing {
+            source: "s".into(),
+            detail: "d".into(),
+        };
+        assert_eq!(outcome(vec![]).verdict(), "passed");
+        assert_eq!(outcome(vec![broken()]).verdict(), "fix-broken");
+        assert_eq!(
+            outcome(vec![broken(), missing()]).verdict(),
+            "missing+fix-broken"
+        );
+        assert_eq!(
+            outcome(vec![Problem::Incomplete("no test".into())]).verdict(),
+            "incomplete"
+        );
+        assert!(!outcome(vec![broken()]).passed());
+    }
 
     #[test]
     fn reads_annotations() {

@@ -19,6 +19,8 @@ pub struct Match {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The matched node's byte range in the source.
+    pub bytes: std::ops::Range<usize>,
     pub message: String,
     /// The source lines the match spans (at most a few).
     pub snippet: String,
@@ -74,6 +76,7 @@ pub fn match_tree(root: &Tree, source: &str, rules: &[&RuleConfig<SupportLang>])
                 column: start.column(&m) + 1,
                 end_line: end.line() + 1,
                 end_column: end.column(&m) + 1,
+                bytes: m.range(),
                 message: config.get_message(&m),
                 snippet,
                 suggestion: edit

@@ -193,7 +193,9 @@ fn test_statuses_in_text_and_json() {
     assert!(out.contains("missing pads-missing"), "{out}");
     assert!(out.contains("passed  pads-ok"), "{out}");
     assert!(
-        out.contains("3 rules: 1 passed, 2 failed (1 noisy, 1 missing, 0 incomplete)"),
+        out.contains(
+            "3 rules: 1 passed, 2 failed (1 noisy, 1 missing, 0 fix-broken, 0 incomplete)"
+        ),
         "{out}"
     );
     let (code, out, _) = bumpcheck(&["rules", "test", dir_arg, "--format", "json"]);

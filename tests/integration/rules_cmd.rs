@@ -244,3 +244,101 @@ fn the_rules_catalogue_in_docs_is_current() {
         );
     }
 }
+
+/// A rule directory with one rule, `no-eval` with `fix`, and its tests: snippets
+/// (`fixed:` when given) and a fixture.
+fn fix_rule_dir(fix: &str, fixed: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("no-eval.yml"), format!("{RULE}fix: {fix:?}\n")).unwrap();
+    let fixed = fixed.map_or(String::new(), |f| format!("fixed:\n  - {f:?}\n"));
+    std::fs::write(
+        p.join("no-eval-test.yml"),
+        format!("id: no-eval\nvalid:\n  - run(x)\ninvalid:\n  - eval(x)\n{fixed}"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("fixture.js"),
+        "// ruleid: no-eval\neval(a);\n// ok: no-eval\nrun(b);\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn rules_test(dir: &std::path::Path, json: bool) -> (Option<i32>, String) {
+    let mut cmd = cargo_bin_cmd!("bumpcheck");
+    cmd.args(["rules", "test", dir.to_str().unwrap()])
+        .env("NO_COLOR", "1");
+    if json {
+        cmd.args(["--format", "json"]);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn rules_test_checks_that_fixes_fix() {
+    // A fix that rewrites the call into code the rule does not report passes, with its
+    // expected text; the JSON counts the fix cases (the snippet and the fixture).
+    let good = fix_rule_dir("run($X)", Some("run(x)"));
+    let (code, text) = rules_test(good.path(), false);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("passed  no-eval"), "{text}");
+    let (code, json) = rules_test(good.path(), true);
+    assert_eq!(code, Some(0), "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["rules"][0]["fix_cases"], 2, "{json}");
+    assert_eq!(json["summary"]["fix_broken"], 0, "{json}");
+
+    // A fix whose output does not parse: the snippet, the fixed text as a diff, why.
+    let unparsable = fix_rule_dir("run(($X)", None);
+    let (code, text) = rules_test(unparsable.path(), false);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("fix-broken no-eval"), "{text}");
+    assert!(
+        text.contains("no-eval-test.yml (invalid snippet #1): the fix does not fix it"),
+        "{text}"
+    );
+    assert!(text.contains("the fixed file does not parse"), "{text}");
+    assert!(
+        text.contains("-eval(x)") && text.contains("+run((x)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixture.js: the fix does not fix it"),
+        "{text}"
+    );
+    assert!(text.contains("1 fix-broken"), "{text}");
+
+    // A fix that the rule still reports.
+    let still = fix_rule_dir("eval(String($X))", None);
+    let (code, json) = rules_test(still.path(), true);
+    assert_eq!(code, Some(1), "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rule = &json["rules"][0];
+    assert_eq!(rule["status"], "fix-broken", "{json}");
+    assert_eq!(rule["problems"][0]["kind"], "fix-broken", "{json}");
+    let detail = rule["problems"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the rule still reports the fixed code (line 1: eval(String(x)))"),
+        "{detail}"
+    );
+    assert!(detail.contains("+eval(String(x))"), "{detail}");
+    assert_eq!(json["summary"]["fix_broken"], 1, "{json}");
+
+    // A good fix whose output is not the test's `fixed:` text.
+    let other = fix_rule_dir("run($X)", Some("execute(x)"));
+    let (code, text) = rules_test(other.path(), false);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("the fix does not give the `fixed:` text"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-execute(x)") && text.contains("+run(x)"),
+        "{text}"
+    );
+}
