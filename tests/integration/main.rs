@@ -12,6 +12,7 @@ mod formats_pnpm_bun;
 mod formats_yarn;
 mod git_sides;
 mod http_server;
+mod library_ecosystems;
 mod notes;
 mod notes_cargo_pypi;
 mod parity;
