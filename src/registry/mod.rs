@@ -1,10 +1,11 @@
 //! Target versions for `preview`, from the registry the user configured: npm packuments
 //! (registry and tokens from .npmrc, `NpmConfig`), cargo sparse indexes (cargo's source
 //! replacements, `CargoConfig`) and Python simple indexes (pip's and uv's configuration,
-//! `PipConfig`). Requests go through the notes' HTTP client (retries, ETag cache), so the
+//! `PipConfig`), Go module proxies (GOPROXY). Requests go through the notes' HTTP client (retries, ETag cache), so the
 //! release notes fetched afterwards reuse what was read here.
 
 mod crates;
+mod goproxy;
 mod npm;
 mod pick;
 mod pypi;
@@ -103,7 +104,7 @@ impl Resolver {
     async fn resolve(&self, q: &Query) -> Result<String, Problem> {
         let readable = matches!(
             q.ecosystem,
-            Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Pypi
+            Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Pypi | Ecosystem::Go
         );
         match (&q.wanted, self.offline, readable) {
             // Offline, an exact version is taken on trust: there is nothing to ask.
@@ -112,25 +113,10 @@ impl Resolver {
             (_, false, false) => return Err(Problem::ExactOnly(q.ecosystem, example(q.ecosystem))),
             _ => {}
         }
-        let listing = match q.ecosystem {
-            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
-            Ecosystem::Cargo => {
-                let index = self
-                    .registries
-                    .cargo
-                    .index_for(q.source.as_deref())
-                    .map_err(Problem::NotConfigured)?;
-                crates::versions(&self.http, &index, &q.name).await?
-            }
-            _ => {
-                pypi::versions(
-                    &self.http,
-                    &self.registries.pip,
-                    &q.name,
-                    q.source.as_deref(),
-                )
-                .await?
-            }
+        let listing = match (self.listing(q).await, trusted_exact(q)) {
+            // Where only an exact version used to be accepted, it still needs no registry.
+            (Err(Problem::NotConfigured(_)), Some(v)) => return Ok(v),
+            (other, _) => other?,
         };
         highest(q.ecosystem, &listing.versions, &q.wanted, &listing.tags).ok_or_else(|| {
             let newest = highest(
@@ -148,6 +134,41 @@ impl Resolver {
                     .unwrap_or_default(),
             }
         })
+    }
+
+    async fn listing(&self, q: &Query) -> Result<Listing, Problem> {
+        Ok(match q.ecosystem {
+            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
+            Ecosystem::Cargo => {
+                let index = self
+                    .registries
+                    .cargo
+                    .index_for(q.source.as_deref())
+                    .map_err(Problem::NotConfigured)?;
+                crates::versions(&self.http, &index, &q.name).await?
+            }
+            Ecosystem::Go => goproxy::versions(&self.http, &q.name).await?,
+            _ => {
+                pypi::versions(
+                    &self.http,
+                    &self.registries.pip,
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
+        })
+    }
+}
+
+/// An exact version of a Go module, gem or Composer package is taken on trust when no
+/// registry is configured for it, as before these registries were read.
+fn trusted_exact(q: &Query) -> Option<String> {
+    match (&q.wanted, q.ecosystem) {
+        (Wanted::Exact(v), Ecosystem::Go | Ecosystem::Rubygems | Ecosystem::Packagist) => {
+            Some(v.clone())
+        }
+        _ => None,
     }
 }
 

@@ -1,0 +1,176 @@
+//! `bumpcheck preview` for Go modules, gems and Composer packages: ranges and `latest`
+//! resolved from a Go module proxy (GOPROXY), a RubyGems compact index (the Gemfile.lock's
+//! remote) and a Composer repository, all served on 127.0.0.1 with responses written in
+//! the registries' formats.
+
+use crate::http_server::{Reply, Server};
+use crate::preview::fails_with_2;
+use crate::support::{change, findings, run_json, TestRepo};
+
+/// A rule of the project's own on chi 5.1 (no library rule fires within one Go module path).
+const CHI_RULE: &str = r#"id: local-chi-5.1-mux
+language: go
+severity: warning
+message: "chi 5.1 changed how routes mount"
+url: https://example.invalid/notes
+metadata:
+  ecosystem: go
+  package: github.com/go-chi/chi/v5
+  from: "<5.1.0"
+  to: ">=5.1.0"
+rule:
+  pattern: chi.NewRouter()
+"#;
+
+/// The service module (chi v5.0.10) with a file that uses chi.
+fn go_service() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.copy_fixture("go/service/before", "");
+    repo.write(
+        "main.go",
+        "package main\n\nimport \"github.com/go-chi/chi/v5\"\n\nfunc main() {\n\tr := chi.NewRouter()\n\t_ = r\n}\n",
+    );
+    repo.write("rules/local-chi-5.1-mux.yml", CHI_RULE);
+    repo.commit("go module");
+    repo
+}
+
+#[test]
+fn go_ranges_and_latest_resolve_from_goproxy() {
+    let server = Server::start();
+    // Upper case is escaped in the proxy path; the first proxy lacks the module.
+    server.route(
+        "/proxy/github.com/go-chi/chi/v5/@v/list",
+        vec![Reply::ok(
+            "v5.0.10\nv5.0.12\nv5.1.0\nv5.2.1\nv5.3.0-rc.1\nv5.2.2-0.20250101000000-0123456789ab\n",
+        )],
+    );
+    let repo = go_service();
+    let goproxy = format!("{0}/empty,direct,{0}/proxy", server.url);
+    let run = |spec: &str| {
+        let mut cmd = repo.bumpcheck(&[
+            "preview", spec, "--format", "json", "--notes", "none", "--rules", "rules",
+        ]);
+        cmd.env_remove("BUMPCHECK_OFFLINE").env("GOPROXY", &goproxy);
+        run_json(&mut cmd)
+    };
+    for (spec, to, code) in [
+        ("go:github.com/go-chi/chi/v5@v5.0", "v5.0.12", 0),
+        ("go:github.com/go-chi/chi/v5@v5.1", "v5.1.0", 0),
+        ("go:github.com/go-chi/chi/v5@latest", "v5.2.1", 0),
+        (
+            "go:github.com/go-chi/chi/v5@>=v5.3.0-rc.0",
+            "v5.3.0-rc.1",
+            0,
+        ),
+    ] {
+        let (got, report) = run(spec);
+        assert_eq!(got, Some(code), "{spec}: {report:#}");
+        let chi = change(&report, "github.com/go-chi/chi/v5");
+        assert_eq!(chi["to"].as_str(), Some(to), "{spec}");
+        let fired: Vec<String> = findings(&report).into_iter().map(|(r, _, _)| r).collect();
+        let want: Vec<String> = if to.starts_with("v5.0") {
+            vec![]
+        } else {
+            vec!["local-chi-5.1-mux".into()]
+        };
+        assert_eq!(fired, want, "{spec}: {report:#}");
+    }
+    assert!(server.count("/empty/github.com/go-chi/chi/v5/@v/list") > 0);
+
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "go:github.com/go-chi/chi/v5@v6",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE").env("GOPROXY", &goproxy);
+    let err = fails_with_2(&mut cmd);
+    assert!(
+        err.contains("no version of github.com/go-chi/chi/v5 matches `v6` (newest: v5.2.1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn go_module_paths_are_case_escaped_and_tagless_modules_use_latest() {
+    let server = Server::start();
+    server.route("/github.com/!burnt!sushi/toml/@v/list", vec![Reply::ok("")]);
+    server.route(
+        "/github.com/!burnt!sushi/toml/@latest",
+        vec![Reply::ok(
+            r#"{"Version":"v1.4.0","Time":"2024-06-01T00:00:00Z"}"#,
+        )],
+    );
+    let repo = TestRepo::new();
+    repo.write(
+        "go.mod",
+        "module example.invalid/app\n\ngo 1.21\n\nrequire github.com/BurntSushi/toml v1.3.2\n",
+    );
+    repo.write("go.sum", "github.com/BurntSushi/toml v1.3.2 h1:o7IhLm0Msx3BaB+n3Ag7L8EVlByGnpq14C4YWiu/gL8=\ngithub.com/BurntSushi/toml v1.3.2/go.mod h1:CxXYINrC8qIiEnFrOxCa7Jy5BFHlXnUU2pbicEuybxQ=\n");
+    repo.commit("toml");
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "go:github.com/BurntSushi/toml@v1",
+        "--format",
+        "json",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE")
+        .env("GOPROXY", &server.url);
+    let (code, report) = run_json(&mut cmd);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(
+        change(&report, "github.com/BurntSushi/toml")["to"],
+        "v1.4.0"
+    );
+}
+
+#[test]
+fn go_without_goproxy_or_for_private_modules_asks_for_an_exact_version() {
+    let server = Server::start();
+    let repo = go_service();
+    let spec = "go:github.com/go-chi/chi/v5@v5.1";
+    let mut unset = repo.bumpcheck(&["preview", spec, "--notes", "none"]);
+    unset.env_remove("BUMPCHECK_OFFLINE");
+    let err = fails_with_2(&mut unset);
+    assert!(err.contains("GOPROXY is not set"), "{err}");
+    assert!(err.contains("exact version"), "{err}");
+
+    let mut direct = repo.bumpcheck(&["preview", spec, "--notes", "none"]);
+    direct
+        .env_remove("BUMPCHECK_OFFLINE")
+        .env("GOPROXY", "direct");
+    let err = fails_with_2(&mut direct);
+    assert!(err.contains("names no proxy"), "{err}");
+
+    let mut private = repo.bumpcheck(&["preview", spec, "--notes", "none"]);
+    private
+        .env_remove("BUMPCHECK_OFFLINE")
+        .env("GOPROXY", &server.url)
+        .env("GOPRIVATE", "github.com/go-chi");
+    let err = fails_with_2(&mut private);
+    assert!(
+        err.contains("matches `github.com/go-chi` in GOPRIVATE"),
+        "{err}"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "no proxy asked for a private module"
+    );
+
+    // An exact version needs no proxy.
+    let mut exact = repo.bumpcheck(&[
+        "preview",
+        "go:github.com/go-chi/chi/v5@v5.1.0",
+        "--format",
+        "json",
+        "--notes",
+        "none",
+    ]);
+    exact.env_remove("BUMPCHECK_OFFLINE");
+    let (code, report) = run_json(&mut exact);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(change(&report, "github.com/go-chi/chi/v5")["to"], "v5.1.0");
+}
