@@ -42,6 +42,7 @@ pub struct Registries {
     pub npm: Option<Text>,
     pub crates: Option<Text>,
     pub pypi: Option<Text>,
+    pub rubygems: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -13,6 +13,8 @@ pub struct Registries {
     pub npm: NpmConfig,
     pub cargo: CargoConfig,
     pub pip: PipConfig,
+    /// `registries.rubygems` in bumpcheck.toml, over the Gemfile.lock's `remote:`.
+    pub rubygems: Option<String>,
 }
 
 impl Registries {
@@ -44,6 +46,7 @@ impl Registries {
             } else {
                 PipConfig::default()
             },
+            rubygems: endpoints.rubygems_source.clone(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Target versions for `preview`, from the registry the user configured: npm packuments
 //! (registry and tokens from .npmrc, `NpmConfig`), cargo sparse indexes (cargo's source
 //! replacements, `CargoConfig`) and Python simple indexes (pip's and uv's configuration,
-//! `PipConfig`), Go module proxies (GOPROXY). Requests go through the notes' HTTP client (retries, ETag cache), so the
+//! `PipConfig`), Go module proxies (GOPROXY), gem sources' compact
+//! index (the Gemfile.lock's `remote:`). Requests go through the notes' HTTP client (retries, ETag cache), so the
 //! release notes fetched afterwards reuse what was read here.
 
 mod crates;
@@ -9,8 +10,10 @@ mod goproxy;
 mod npm;
 mod pick;
 mod pypi;
+mod rubygems;
 
 pub use pick::{check_range, highest, Wanted};
+pub use rubygems::lock_remote as gem_lock_remote;
 
 use crate::ecosystem::Ecosystem;
 use crate::notes::http::{Http, HttpError};
@@ -104,7 +107,11 @@ impl Resolver {
     async fn resolve(&self, q: &Query) -> Result<String, Problem> {
         let readable = matches!(
             q.ecosystem,
-            Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Pypi | Ecosystem::Go
+            Ecosystem::Npm
+                | Ecosystem::Cargo
+                | Ecosystem::Pypi
+                | Ecosystem::Go
+                | Ecosystem::Rubygems
         );
         match (&q.wanted, self.offline, readable) {
             // Offline, an exact version is taken on trust: there is nothing to ask.
@@ -148,6 +155,15 @@ impl Resolver {
                 crates::versions(&self.http, &index, &q.name).await?
             }
             Ecosystem::Go => goproxy::versions(&self.http, &q.name).await?,
+            Ecosystem::Rubygems => {
+                rubygems::versions(
+                    &self.http,
+                    self.registries.rubygems.as_deref(),
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
             _ => {
                 pypi::versions(
                     &self.http,

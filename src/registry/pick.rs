@@ -12,8 +12,9 @@ use std::fmt;
 pub enum Wanted {
     /// An exact version, as the registry spells it.
     Exact(String),
-    /// A range: npm's syntax, cargo's requirement syntax for crates, and for Python the
-    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's.
+    /// A range: npm's syntax, cargo's requirement syntax for crates, for Python the
+    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's, for gems
+    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`).
     Range(String),
     /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
     Tag(String),
@@ -71,8 +72,16 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
         Ecosystem::Cargo => semver::VersionReq::parse(raw)
             .map(|_| ())
             .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
-        Ecosystem::Pypi => Range::parse(&pep440_as_npm(raw)?).map(|_| ()),
-        _ => Range::parse(raw).map(|_| ()),
+        _ => Range::parse(&as_npm(ecosystem, raw)?).map(|_| ()),
+    }
+}
+
+/// The range in npm's syntax, which `Range` reads (with RubyGems' `~>`).
+fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
+    match ecosystem {
+        Ecosystem::Pypi => pep440_as_npm(raw),
+        Ecosystem::Rubygems => gem_as_npm(raw),
+        _ => Ok(raw.to_string()),
     }
 }
 
@@ -86,15 +95,37 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             let req = semver::VersionReq::parse(raw).ok()?;
             Some(Box::new(move |v| req.matches(v)))
         }
-        Ecosystem::Pypi => {
-            let range = Range::parse(&pep440_as_npm(raw).ok()?).ok()?;
-            Some(Box::new(move |v| range.satisfied_by(v)))
-        }
         _ => {
-            let range = Range::parse(raw).ok()?;
+            let range = Range::parse(&as_npm(ecosystem, raw).ok()?).ok()?;
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
+}
+
+/// A gem requirement in the syntax of `Range` (which reads `~>`): comma-separated parts
+/// joined by blanks, prerelease tags as semver writes them (`7.2.0.beta1` ->
+/// `7.2.0-beta1`).
+fn gem_as_npm(raw: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.starts_with("!=") {
+            return Err(format!(
+                "`{part}` in `{raw}`: preview reads `~>`, `=`, `>=`, `<=`, `>` and `<`"
+            ));
+        }
+        let op_len = part
+            .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | ' '))
+            .unwrap_or(part.len());
+        let (op, version) = part.split_at(op_len);
+        let version = match version.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(i) if i > 0 && version[..i].ends_with('.') => {
+                format!("{}-{}", &version[..i - 1], &version[i..])
+            }
+            _ => version.to_string(),
+        };
+        out.push(format!("{}{version}", op.replace(' ', "")));
+    }
+    Ok(out.join(" "))
 }
 
 /// PEP 440 specifiers in npm's syntax: `>=2,<3` -> `>=2 <3`, `==2.0` -> `=2.0`,
@@ -227,5 +258,23 @@ mod tests {
         );
         assert!(check_range(Ecosystem::Pypi, "!=2.0").is_err());
         assert_eq!(pep440_as_npm("~=2.1.3").unwrap(), ">=2.1.3 <2.2");
+    }
+
+    #[test]
+    fn gem_requirements() {
+        let vs = list(&["7.0.8", "7.1.3", "7.1.5", "7.2.0.beta1", "7.2.2", "8.0.1"]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Rubygems, &vs, &range(w), &none);
+        assert_eq!(pick("~> 7.1").as_deref(), Some("7.2.2"));
+        assert_eq!(pick("~> 7.1.0").as_deref(), Some("7.1.5"));
+        assert_eq!(pick("~> 7.1, >= 7.1.4").as_deref(), Some("7.2.2"));
+        assert_eq!(pick("7").as_deref(), Some("7.2.2"));
+        assert_eq!(
+            pick(">= 7.2.0.beta1, < 7.2.0").as_deref(),
+            Some("7.2.0.beta1")
+        );
+        assert_eq!(pick("~> 9"), None);
+        assert!(check_range(Ecosystem::Rubygems, "!= 7.1.3").is_err());
+        assert_eq!(gem_as_npm("~> 7.2.0.rc1, < 8").unwrap(), "~>7.2.0-rc1 <8");
     }
 }

@@ -1,6 +1,6 @@
-//! `bumpcheck preview` for Go modules, gems and Composer packages: ranges and `latest`
+//! `bumpcheck preview` for Go modules and gems: ranges and `latest`
 //! resolved from a Go module proxy (GOPROXY), a RubyGems compact index (the Gemfile.lock's
-//! remote) and a Composer repository, all served on 127.0.0.1 with responses written in
+//! remote), both served on 127.0.0.1 with responses written in
 //! the registries' formats.
 
 use crate::http_server::{Reply, Server};
@@ -173,4 +173,101 @@ fn go_without_goproxy_or_for_private_modules_asks_for_an_exact_version() {
     let (code, report) = run_json(&mut exact);
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(change(&report, "github.com/go-chi/chi/v5")["to"], "v5.1.0");
+}
+
+/// A Rails 7.1 app whose lockfile names `remote` as its gem source, and a file that reads
+/// `Rails.application.secrets` (removed in railties 7.2).
+fn rails_app(remote: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("Gemfile", "source \"https://registry.example.invalid\"\n\ngem \"rails\", \"~> 7.1\"\ngem \"pundit\", git: \"https://git.example.invalid/acme/pundit.git\"\n");
+    repo.write(
+        "Gemfile.lock",
+        &format!(
+            "GIT\n  remote: https://git.example.invalid/acme/pundit.git\n  revision: 0123456789abcdef0123456789abcdef01234567\n  specs:\n    pundit (2.3.0)\n\nGEM\n  remote: {remote}\n  specs:\n    activesupport (7.1.3)\n    rails (7.1.3)\n      activesupport (= 7.1.3)\n      railties (= 7.1.3)\n    railties (7.1.3)\n      activesupport (= 7.1.3)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  pundit!\n  rails (~> 7.1)\n\nBUNDLED WITH\n   2.5.6\n"
+        ),
+    );
+    repo.write(
+        "config/initializers/keys.rb",
+        "API_KEY = Rails.application.secrets.api_key\n",
+    );
+    repo.commit("rails 7.1 app");
+    repo
+}
+
+/// The compact index of railties: platform variants, a prerelease, no yanked version.
+const RAILTIES_INFO: &str = "---\n7.1.3 activesupport:= 7.1.3|checksum:01,ruby:>= 2.7.0\n7.1.5 activesupport:= 7.1.5|checksum:02\n7.2.0.beta1 activesupport:= 7.2.0.beta1|checksum:03\n7.2.2 activesupport:= 7.2.2|checksum:04\n7.2.2-java activesupport:= 7.2.2|checksum:05\n8.0.1 activesupport:= 8.0.1|checksum:06\n";
+
+fn preview_gem(repo: &TestRepo, spec: &str) -> (Option<i32>, serde_json::Value) {
+    let mut cmd = repo.bumpcheck(&["preview", spec, "--format", "json", "--notes", "none"]);
+    cmd.env_remove("BUMPCHECK_OFFLINE");
+    run_json(&mut cmd)
+}
+
+#[test]
+fn gem_ranges_and_latest_resolve_from_the_lockfile_remote() {
+    let server = Server::start();
+    server.route("/gems/info/railties", vec![Reply::ok(RAILTIES_INFO)]);
+    let repo = rails_app(&format!("{}/gems/", server.url));
+    for (spec, to, fires) in [
+        ("gem:railties@~> 7.1", "7.2.2", true),
+        ("gem:railties@~> 7.1.3", "7.1.5", false),
+        ("gem:railties@7", "7.2.2", true),
+        ("gem:railties@latest", "8.0.1", true),
+        ("gem:railties@>= 7.2.0.beta1, < 7.2.0", "7.2.0.beta1", true),
+    ] {
+        let (code, report) = preview_gem(&repo, spec);
+        let railties = change(&report, "railties");
+        assert_eq!(railties["to"].as_str(), Some(to), "{spec}: {report:#}");
+        let fired: Vec<(String, String, u64)> = findings(&report);
+        if fires {
+            assert_eq!(code, Some(1), "{spec}");
+            assert_eq!(
+                fired,
+                [(
+                    "rails-7.2-secrets-removed".to_string(),
+                    "config/initializers/keys.rb".to_string(),
+                    1
+                )],
+                "{spec}"
+            );
+        } else {
+            assert_eq!((code, fired), (Some(0), vec![]), "{spec}");
+        }
+    }
+    let mut cmd = repo.bumpcheck(&["preview", "gem:railties@~> 9.0", "--notes", "none"]);
+    cmd.env_remove("BUMPCHECK_OFFLINE");
+    let err = fails_with_2(&mut cmd);
+    assert!(
+        err.contains("no version of railties matches `~> 9.0` (newest: 8.0.1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bumpcheck_toml_names_the_gem_source_over_the_lockfile() {
+    let server = Server::start();
+    server.route("/mirror/info/railties", vec![Reply::ok(RAILTIES_INFO)]);
+    let repo = rails_app("https://registry.example.invalid/");
+    repo.write(
+        "bumpcheck.toml",
+        &format!("[registries]\nrubygems = \"{}/mirror\"\n", server.url),
+    );
+    repo.commit("gem mirror");
+    let (code, report) = preview_gem(&repo, "gem:railties@~> 7.2");
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(change(&report, "railties")["to"], "7.2.2");
+    assert_eq!(server.count("/mirror/info/railties"), 1);
+}
+
+#[test]
+fn a_gem_without_a_source_needs_an_exact_version() {
+    let repo = rails_app("https://registry.example.invalid/");
+    let mut cmd = repo.bumpcheck(&["preview", "gem:pundit@~> 2.4", "--notes", "none"]);
+    cmd.env_remove("BUMPCHECK_OFFLINE");
+    let err = fails_with_2(&mut cmd);
+    assert!(err.contains("no gem source for pundit"), "{err}");
+    assert!(err.contains("registries.rubygems"), "{err}");
+    let (code, report) = preview_gem(&repo, "gem:pundit@2.4.0");
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(change(&report, "pundit")["to"], "2.4.0");
 }
