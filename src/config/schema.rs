@@ -43,6 +43,7 @@ pub struct Registries {
     pub crates: Option<Text>,
     pub pypi: Option<Text>,
     pub rubygems: Option<Text>,
+    pub composer: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,6 +15,8 @@ pub struct Registries {
     pub pip: PipConfig,
     /// `registries.rubygems` in bumpcheck.toml, over the Gemfile.lock's `remote:`.
     pub rubygems: Option<String>,
+    /// `registries.composer` in bumpcheck.toml, over composer.json's repositories.
+    pub composer: Option<String>,
 }
 
 impl Registries {
@@ -47,6 +49,7 @@ impl Registries {
                 PipConfig::default()
             },
             rubygems: endpoints.rubygems_source.clone(),
+            composer: endpoints.composer_repository.clone(),
         }
     }
 }

@@ -164,7 +164,7 @@ fn query(
         .flat_map(|c| &c.lockfile.packages)
         .find(|p| same_name(eco, &p.name, &spec.name))
         .and_then(|p| p.source.clone())
-        .or_else(|| gem_remote(eco, &spec.name, holding, repo, snapshot));
+        .or_else(|| lockfile_registry(eco, &spec.name, holding, repo, snapshot));
     Ok(Query {
         spec: spec.raw.clone(),
         ecosystem: eco,
@@ -174,21 +174,30 @@ fn query(
     })
 }
 
-/// The gem source of a gem: the `remote:` of the Gemfile.lock section that holds it (the
-/// lockfile parser keeps no sources, so the text is read again).
-fn gem_remote(
+/// Where the project says a gem or Composer package comes from: the `remote:` of the
+/// Gemfile.lock section that holds the gem (the lockfile parser keeps no sources, so the
+/// text is read again), the `composer` repository of the composer.json beside composer.lock.
+fn lockfile_registry(
     eco: Ecosystem,
     name: &str,
     holding: &[&Current],
     repo: &Repo,
     snapshot: &Snapshot,
 ) -> Option<String> {
-    if eco != Ecosystem::Rubygems {
-        return None;
-    }
-    holding.iter().find_map(|c| {
-        let bytes = repo.read_path(snapshot, &c.path).ok()??;
-        registry::gem_lock_remote(&String::from_utf8_lossy(&bytes), name)
+    let read = |path: &str| -> Option<String> {
+        let bytes = repo.read_path(snapshot, path).ok()??;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    holding.iter().find_map(|c| match eco {
+        Ecosystem::Rubygems => registry::gem_lock_remote(&read(&c.path)?, name),
+        Ecosystem::Packagist => {
+            let manifest = match c.path.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/composer.json"),
+                None => "composer.json".to_string(),
+            };
+            registry::composer_project_repository(&read(&manifest)?)
+        }
+        _ => None,
     })
 }
 

@@ -2,16 +2,19 @@
 //! (registry and tokens from .npmrc, `NpmConfig`), cargo sparse indexes (cargo's source
 //! replacements, `CargoConfig`) and Python simple indexes (pip's and uv's configuration,
 //! `PipConfig`), Go module proxies (GOPROXY), gem sources' compact
-//! index (the Gemfile.lock's `remote:`). Requests go through the notes' HTTP client (retries, ETag cache), so the
+//! index (the Gemfile.lock's `remote:`), Composer repositories' `p2` metadata. Requests go through the notes' HTTP client (retries, ETag cache), so the
 //! release notes fetched afterwards reuse what was read here.
 
+mod composer;
 mod crates;
 mod goproxy;
 mod npm;
 mod pick;
 mod pypi;
 mod rubygems;
+mod spelling;
 
+pub use composer::project_repository as composer_project_repository;
 pub use pick::{check_range, highest, Wanted};
 pub use rubygems::lock_remote as gem_lock_remote;
 
@@ -112,6 +115,7 @@ impl Resolver {
                 | Ecosystem::Pypi
                 | Ecosystem::Go
                 | Ecosystem::Rubygems
+                | Ecosystem::Packagist
         );
         match (&q.wanted, self.offline, readable) {
             // Offline, an exact version is taken on trust: there is nothing to ask.
@@ -155,6 +159,15 @@ impl Resolver {
                 crates::versions(&self.http, &index, &q.name).await?
             }
             Ecosystem::Go => goproxy::versions(&self.http, &q.name).await?,
+            Ecosystem::Packagist => {
+                composer::versions(
+                    &self.http,
+                    self.registries.composer.as_deref(),
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
             Ecosystem::Rubygems => {
                 rubygems::versions(
                     &self.http,
@@ -201,9 +214,10 @@ pub(crate) struct Listing {
 /// An exact version in the ecosystem's spelling, for messages.
 fn example(ecosystem: Ecosystem) -> &'static str {
     match ecosystem {
-        Ecosystem::Go => "go:github.com/gin-gonic/gin@v1.10.0",
-        Ecosystem::Rubygems => "gem:rails@7.1.3",
-        Ecosystem::Packagist => "composer:laravel/framework@v11.0.0",
+        Ecosystem::Nuget => "nuget:Newtonsoft.Json@13.0.3",
+        Ecosystem::Maven => "maven:com.google.guava:guava@33.0.0-jre",
+        Ecosystem::Pub => "pub:http@1.2.1",
+        Ecosystem::Hex => "hex:phoenix@1.7.14",
         _ => "name@1.2.3",
     }
 }

@@ -2,6 +2,7 @@
 //! published, a dist-tag, or the highest version a range admits, prereleases only when
 //! the range names one (npm's reading).
 
+use super::spelling;
 use crate::ecosystem::Ecosystem;
 use crate::version::{self, Range};
 use std::collections::BTreeMap;
@@ -80,7 +81,8 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
 fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
     match ecosystem {
         Ecosystem::Pypi => pep440_as_npm(raw),
-        Ecosystem::Rubygems => gem_as_npm(raw),
+        Ecosystem::Rubygems => spelling::gem_as_npm(raw),
+        Ecosystem::Packagist => spelling::composer_as_npm(raw),
         _ => Ok(raw.to_string()),
     }
 }
@@ -100,32 +102,6 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
-}
-
-/// A gem requirement in the syntax of `Range` (which reads `~>`): comma-separated parts
-/// joined by blanks, prerelease tags as semver writes them (`7.2.0.beta1` ->
-/// `7.2.0-beta1`).
-fn gem_as_npm(raw: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if part.starts_with("!=") {
-            return Err(format!(
-                "`{part}` in `{raw}`: preview reads `~>`, `=`, `>=`, `<=`, `>` and `<`"
-            ));
-        }
-        let op_len = part
-            .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | ' '))
-            .unwrap_or(part.len());
-        let (op, version) = part.split_at(op_len);
-        let version = match version.find(|c: char| c.is_ascii_alphabetic()) {
-            Some(i) if i > 0 && version[..i].ends_with('.') => {
-                format!("{}-{}", &version[..i - 1], &version[i..])
-            }
-            _ => version.to_string(),
-        };
-        out.push(format!("{}{version}", op.replace(' ', "")));
-    }
-    Ok(out.join(" "))
 }
 
 /// PEP 440 specifiers in npm's syntax: `>=2,<3` -> `>=2 <3`, `==2.0` -> `=2.0`,
@@ -275,6 +251,35 @@ mod tests {
         );
         assert_eq!(pick("~> 9"), None);
         assert!(check_range(Ecosystem::Rubygems, "!= 7.1.3").is_err());
-        assert_eq!(gem_as_npm("~> 7.2.0.rc1, < 8").unwrap(), "~>7.2.0-rc1 <8");
+    }
+
+    #[test]
+    fn composer_constraints() {
+        let vs = list(&[
+            "v9.52.16",
+            "v10.0.0",
+            "v10.48.4",
+            "v11.0.0-RC1",
+            "v11.0.0",
+            "v11.1.0",
+            "12.0.0-beta1",
+        ]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Packagist, &vs, &range(w), &none);
+        assert_eq!(pick("^11").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick("^10.0 || ^9.0").as_deref(), Some("v10.48.4"));
+        assert_eq!(
+            pick("~10.0").as_deref(),
+            Some("v10.48.4"),
+            "Composer's tilde"
+        );
+        assert_eq!(pick("~11.0.0").as_deref(), Some("v11.0.0"));
+        assert_eq!(pick("11.*").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick(">=10.0, <11.0").as_deref(), Some("v10.48.4"));
+        assert_eq!(pick("9.0 - 10.0").as_deref(), Some("v10.0.0"));
+        assert_eq!(pick("^v11.0").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick(">=11.0.0-RC1 <11.0.0").as_deref(), Some("v11.0.0-RC1"));
+        assert_eq!(pick("^13"), None);
+        assert!(check_range(Ecosystem::Packagist, "!=11.0").is_err());
     }
 }

@@ -486,7 +486,7 @@ fn python_ranges_resolve_from_the_configured_index() {
 }
 
 #[test]
-fn go_gems_and_composer_need_exact_versions() {
+fn go_without_goproxy_takes_an_exact_version_on_trust() {
     let repo = TestRepo::new();
     repo.copy_fixture("go/service/before", "");
     repo.commit("go module");

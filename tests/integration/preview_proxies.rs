@@ -1,7 +1,7 @@
-//! `bumpcheck preview` for Go modules and gems: ranges and `latest`
+//! `bumpcheck preview` for Go modules, gems and Composer packages: ranges and `latest`
 //! resolved from a Go module proxy (GOPROXY), a RubyGems compact index (the Gemfile.lock's
-//! remote), both served on 127.0.0.1 with responses written in
-//! the registries' formats.
+//! remote) and a Composer repository (composer.json or bumpcheck.toml), served on
+//! 127.0.0.1 with responses written by hand in the registries' formats.
 
 use crate::http_server::{Reply, Server};
 use crate::preview::fails_with_2;
@@ -175,6 +175,22 @@ fn go_without_goproxy_or_for_private_modules_asks_for_an_exact_version() {
     assert_eq!(change(&report, "github.com/go-chi/chi/v5")["to"], "v5.1.0");
 }
 
+/// The one finding `expected` (an error: exit 1), or none (exit 0).
+fn assert_fired(
+    code: Option<i32>,
+    report: &serde_json::Value,
+    expected: Option<(&str, &str, u64)>,
+    spec: &str,
+) {
+    let fired = findings(report);
+    let want: Vec<(String, String, u64)> = expected
+        .into_iter()
+        .map(|(rule, path, line)| (rule.to_string(), path.to_string(), line))
+        .collect();
+    assert_eq!(fired, want, "{spec}");
+    assert_eq!(code, Some(if want.is_empty() { 0 } else { 1 }), "{spec}");
+}
+
 /// A Rails 7.1 app whose lockfile names `remote` as its gem source, and a file that reads
 /// `Rails.application.secrets` (removed in railties 7.2).
 fn rails_app(remote: &str) -> TestRepo {
@@ -197,7 +213,8 @@ fn rails_app(remote: &str) -> TestRepo {
 /// The compact index of railties: platform variants, a prerelease, no yanked version.
 const RAILTIES_INFO: &str = "---\n7.1.3 activesupport:= 7.1.3|checksum:01,ruby:>= 2.7.0\n7.1.5 activesupport:= 7.1.5|checksum:02\n7.2.0.beta1 activesupport:= 7.2.0.beta1|checksum:03\n7.2.2 activesupport:= 7.2.2|checksum:04\n7.2.2-java activesupport:= 7.2.2|checksum:05\n8.0.1 activesupport:= 8.0.1|checksum:06\n";
 
-fn preview_gem(repo: &TestRepo, spec: &str) -> (Option<i32>, serde_json::Value) {
+/// `bumpcheck preview --format json SPEC` online, without release notes.
+fn preview_json(repo: &TestRepo, spec: &str) -> (Option<i32>, serde_json::Value) {
     let mut cmd = repo.bumpcheck(&["preview", spec, "--format", "json", "--notes", "none"]);
     cmd.env_remove("BUMPCHECK_OFFLINE");
     run_json(&mut cmd)
@@ -215,24 +232,15 @@ fn gem_ranges_and_latest_resolve_from_the_lockfile_remote() {
         ("gem:railties@latest", "8.0.1", true),
         ("gem:railties@>= 7.2.0.beta1, < 7.2.0", "7.2.0.beta1", true),
     ] {
-        let (code, report) = preview_gem(&repo, spec);
+        let (code, report) = preview_json(&repo, spec);
         let railties = change(&report, "railties");
         assert_eq!(railties["to"].as_str(), Some(to), "{spec}: {report:#}");
-        let fired: Vec<(String, String, u64)> = findings(&report);
-        if fires {
-            assert_eq!(code, Some(1), "{spec}");
-            assert_eq!(
-                fired,
-                [(
-                    "rails-7.2-secrets-removed".to_string(),
-                    "config/initializers/keys.rb".to_string(),
-                    1
-                )],
-                "{spec}"
-            );
-        } else {
-            assert_eq!((code, fired), (Some(0), vec![]), "{spec}");
-        }
+        let expected = fires.then_some((
+            "rails-7.2-secrets-removed",
+            "config/initializers/keys.rb",
+            1,
+        ));
+        assert_fired(code, &report, expected, spec);
     }
     let mut cmd = repo.bumpcheck(&["preview", "gem:railties@~> 9.0", "--notes", "none"]);
     cmd.env_remove("BUMPCHECK_OFFLINE");
@@ -253,7 +261,7 @@ fn bumpcheck_toml_names_the_gem_source_over_the_lockfile() {
         &format!("[registries]\nrubygems = \"{}/mirror\"\n", server.url),
     );
     repo.commit("gem mirror");
-    let (code, report) = preview_gem(&repo, "gem:railties@~> 7.2");
+    let (code, report) = preview_json(&repo, "gem:railties@~> 7.2");
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(change(&report, "railties")["to"], "7.2.2");
     assert_eq!(server.count("/mirror/info/railties"), 1);
@@ -267,7 +275,138 @@ fn a_gem_without_a_source_needs_an_exact_version() {
     let err = fails_with_2(&mut cmd);
     assert!(err.contains("no gem source for pundit"), "{err}");
     assert!(err.contains("registries.rubygems"), "{err}");
-    let (code, report) = preview_gem(&repo, "gem:pundit@2.4.0");
+    let (code, report) = preview_json(&repo, "gem:pundit@2.4.0");
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(change(&report, "pundit")["to"], "2.4.0");
+}
+
+/// A Laravel 10 app whose composer.json names `repo` as a Composer repository (none when
+/// `None`), with a call Laravel 11 removed.
+fn laravel_app(repo: Option<&str>) -> TestRepo {
+    let project = TestRepo::new();
+    let repositories = repo
+        .map(|url| format!(",\n  \"repositories\": [{{\"type\": \"vcs\", \"url\": \"https://git.example.invalid/acme/sdk.git\"}}, {{\"type\": \"composer\", \"url\": \"{url}\"}}]"))
+        .unwrap_or_default();
+    project.write(
+        "composer.json",
+        &format!("{{\n  \"name\": \"acme/shop\",\n  \"require\": {{\"laravel/framework\": \"^10.0\"}}{repositories}\n}}\n"),
+    );
+    project.write(
+        "composer.lock",
+        r#"{
+    "_readme": ["This file locks the dependencies of your project to a known state"],
+    "content-hash": "0123456789abcdef0123456789abcdef",
+    "packages": [
+        {
+            "name": "laravel/framework",
+            "version": "v10.48.4",
+            "source": {"type": "git", "url": "https://git.example.invalid/laravel/framework.git", "reference": "7e0701bf59cb76a51f7c1f7bea51c0c0c29c0b72"},
+            "type": "library"
+        }
+    ],
+    "packages-dev": [],
+    "aliases": [],
+    "minimum-stability": "stable",
+    "stability-flags": [],
+    "prefer-stable": true,
+    "prefer-lowest": false,
+    "platform": {},
+    "platform-dev": [],
+    "plugin-api-version": "2.6.0"
+}
+"#,
+    );
+    project.write(
+        "app/Console/ListTables.php",
+        "<?php\n\nnamespace App\\Console;\n\nuse Illuminate\\Support\\Facades\\Schema;\n\nfunction tables() {\n    return Schema::getAllTables();\n}\n",
+    );
+    project.commit("laravel 10 app");
+    project
+}
+
+/// Composer 2 minified metadata: later entries repeat only what changed.
+const LARAVEL_P2: &str = r#"{"minified": "composer/2.0", "packages": {"laravel/framework": [
+  {"name": "laravel/framework", "description": "The Laravel Framework.", "version": "v11.31.0", "version_normalized": "11.31.0.0", "require": {"php": "^8.2"}},
+  {"version": "v11.0.0", "version_normalized": "11.0.0.0"},
+  {"version": "v11.0.0-RC1", "version_normalized": "11.0.0.0-RC1"},
+  {"version": "v10.48.22", "version_normalized": "10.48.22.0", "require": {"php": "^8.1"}},
+  {"version": "v10.48.4", "version_normalized": "10.48.4.0"},
+  {"version": "v9.52.16", "version_normalized": "9.52.16.0", "description": "__unset"}
+]}}"#;
+
+#[test]
+fn composer_constraints_and_latest_resolve_from_the_project_repository() {
+    let server = Server::start();
+    server.route(
+        "/php/p2/laravel/framework.json",
+        vec![Reply::ok(LARAVEL_P2)],
+    );
+    let repo = laravel_app(Some(&format!("{}/php/", server.url)));
+    for (spec, to, fires) in [
+        ("composer:laravel/framework@^11", "v11.31.0", true),
+        ("composer:laravel/framework@~11.0.0", "v11.0.0", true),
+        (
+            "composer:laravel/framework@^10.0 || ^9.0",
+            "v10.48.22",
+            false,
+        ),
+        ("composer:laravel/framework@latest", "v11.31.0", true),
+    ] {
+        let (code, report) = preview_json(&repo, spec);
+        let laravel = change(&report, "laravel/framework");
+        assert_eq!(laravel["to"].as_str(), Some(to), "{spec}: {report:#}");
+        let expected = fires.then_some((
+            "laravel-11-schema-get-all-methods-removed",
+            "app/Console/ListTables.php",
+            8,
+        ));
+        assert_fired(code, &report, expected, spec);
+    }
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "composer:laravel/framework@^12",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE");
+    let err = fails_with_2(&mut cmd);
+    assert!(
+        err.contains("no version of laravel/framework matches `^12` (newest: v11.31.0)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn composer_repository_from_bumpcheck_toml_or_an_exact_version() {
+    let repo = laravel_app(None);
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "composer:laravel/framework@^11",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE");
+    let err = fails_with_2(&mut cmd);
+    assert!(
+        err.contains("no Composer repository is configured"),
+        "{err}"
+    );
+    assert!(err.contains("registries.composer"), "{err}");
+    let (code, report) = preview_json(&repo, "composer:laravel/framework@v11.0.0");
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(change(&report, "laravel/framework")["to"], "v11.0.0");
+
+    let server = Server::start();
+    server.route(
+        "/mirror/p2/laravel/framework.json",
+        vec![Reply::ok(LARAVEL_P2)],
+    );
+    repo.write(
+        "bumpcheck.toml",
+        &format!("[registries]\ncomposer = \"{}/mirror\"\n", server.url),
+    );
+    repo.commit("composer mirror");
+    let (code, report) = preview_json(&repo, "composer:laravel/framework@11.*");
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(change(&report, "laravel/framework")["to"], "v11.31.0");
 }
