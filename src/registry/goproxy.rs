@@ -33,11 +33,13 @@ pub(super) async fn versions(http: &Http, module: &str) -> Result<Listing, Probl
 }
 
 /// The tagged releases a proxy lists; pseudo-versions and `+incompatible` versions are not
-/// ranges' business. With no tagged version, the one `@latest` names.
+/// ranges' business. With no tagged version, `latest` is the one `@latest` names (often a
+/// pseudo-version, which only `latest` selects).
 async fn list(http: &Http, base: &str, path: &str) -> Result<Listing, Problem> {
     let url = format!("{base}/{path}/@v/list");
     let doc = http.get(&url, &[], Caching::Revalidate).await?;
     let mut versions = parse_list(&doc.body);
+    let mut tags = std::collections::BTreeMap::new();
     if versions.is_empty() {
         let latest_url = format!("{base}/{path}/@latest");
         let doc = http.get(&latest_url, &[], Caching::Revalidate).await?;
@@ -46,12 +48,15 @@ async fn list(http: &Http, base: &str, path: &str) -> Result<Listing, Problem> {
                 url: crate::notes::redact(&latest_url),
                 message: format!("invalid JSON: {e}"),
             })?;
-        versions.extend(info["Version"].as_str().map(str::to_string));
+        if let Some(v) = info["Version"].as_str() {
+            versions.push(v.to_string());
+            tags.insert("latest".to_string(), v.to_string());
+        }
     }
     Ok(Listing {
         url: crate::notes::redact(&url),
         versions,
-        tags: Default::default(),
+        tags,
     })
 }
 

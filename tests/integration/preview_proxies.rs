@@ -125,6 +125,34 @@ fn go_module_paths_are_case_escaped_and_tagless_modules_use_latest() {
         change(&report, "github.com/BurntSushi/toml")["to"],
         "v1.4.0"
     );
+
+    // `latest` of an untagged module is the pseudo-version `@latest` names.
+    server.route("/example.invalid/acme/!kit/@v/list", vec![Reply::ok("")]);
+    server.route(
+        "/example.invalid/acme/!kit/@latest",
+        vec![Reply::ok(
+            r#"{"Version":"v0.0.0-20240601120000-0123456789ab"}"#,
+        )],
+    );
+    repo.write("go.mod", "module example.invalid/app\n\ngo 1.21\n\nrequire example.invalid/acme/Kit v0.0.0-20230101000000-aaaaaaaaaaaa\n");
+    repo.write("go.sum", "");
+    repo.commit("kit");
+    let mut cmd = repo.bumpcheck(&[
+        "preview",
+        "go:example.invalid/acme/Kit@latest",
+        "--format",
+        "json",
+        "--notes",
+        "none",
+    ]);
+    cmd.env_remove("BUMPCHECK_OFFLINE")
+        .env("GOPROXY", &server.url);
+    let (code, report) = run_json(&mut cmd);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(
+        change(&report, "example.invalid/acme/Kit")["to"],
+        "v0.0.0-20240601120000-0123456789ab"
+    );
 }
 
 #[test]
