@@ -74,9 +74,14 @@ fn parse_list(body: &[u8]) -> Vec<String> {
     String::from_utf8_lossy(body)
         .lines()
         .map(str::trim)
-        .filter(|v| v.starts_with('v') && !v.ends_with("+incompatible") && !is_pseudo(v))
+        .filter(|v| v.starts_with('v') && !outside_ranges(v))
         .map(str::to_string)
         .collect()
+}
+
+/// A pseudo-version or a `+incompatible` one: never chosen by a range.
+pub(super) fn outside_ranges(v: &str) -> bool {
+    v.ends_with("+incompatible") || is_pseudo(v)
 }
 
 /// `v0.0.0-20191109021931-daa7c04131f5`, `v1.2.4-0.20191109021931-daa7c04131f5`: a

@@ -122,6 +122,13 @@ impl Resolver {
             (Wanted::Exact(v), true, _) | (Wanted::Exact(v), _, false) => return Ok(v.clone()),
             (w, true, _) => return Err(Problem::Offline(w.to_string())),
             (_, false, false) => return Err(Problem::ExactOnly(q.ecosystem, example(q.ecosystem))),
+            // A proxy's list holds neither (it lists tags, and ranges leave out
+            // `+incompatible`), yet both are valid targets.
+            (Wanted::Exact(v), _, _)
+                if q.ecosystem == Ecosystem::Go && goproxy::outside_ranges(v) =>
+            {
+                return Ok(v.clone())
+            }
             _ => {}
         }
         let listing = match (self.listing(q).await, trusted_exact(q)) {

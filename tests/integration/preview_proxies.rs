@@ -109,22 +109,15 @@ fn go_module_paths_are_case_escaped_and_tagless_modules_use_latest() {
     );
     repo.write("go.sum", "github.com/BurntSushi/toml v1.3.2 h1:o7IhLm0Msx3BaB+n3Ag7L8EVlByGnpq14C4YWiu/gL8=\ngithub.com/BurntSushi/toml v1.3.2/go.mod h1:CxXYINrC8qIiEnFrOxCa7Jy5BFHlXnUU2pbicEuybxQ=\n");
     repo.commit("toml");
-    let mut cmd = repo.bumpcheck(&[
-        "preview",
-        "go:github.com/BurntSushi/toml@v1",
-        "--format",
-        "json",
-        "--notes",
-        "none",
-    ]);
-    cmd.env_remove("BUMPCHECK_OFFLINE")
-        .env("GOPROXY", &server.url);
-    let (code, report) = run_json(&mut cmd);
-    assert_eq!(code, Some(0), "{report:#}");
-    assert_eq!(
-        change(&report, "github.com/BurntSushi/toml")["to"],
-        "v1.4.0"
-    );
+    let to = |spec: &str| {
+        let mut cmd = repo.bumpcheck(&["preview", spec, "--format", "json", "--notes", "none"]);
+        cmd.env_remove("BUMPCHECK_OFFLINE")
+            .env("GOPROXY", &server.url);
+        let (code, report) = run_json(&mut cmd);
+        assert_eq!(code, Some(0), "{report:#}");
+        report["changes"][0]["to"].as_str().unwrap().to_string()
+    };
+    assert_eq!(to("go:github.com/BurntSushi/toml@v1"), "v1.4.0");
 
     // `latest` of an untagged module is the pseudo-version `@latest` names.
     server.route("/example.invalid/acme/!kit/@v/list", vec![Reply::ok("")]);
@@ -137,22 +130,13 @@ fn go_module_paths_are_case_escaped_and_tagless_modules_use_latest() {
     repo.write("go.mod", "module example.invalid/app\n\ngo 1.21\n\nrequire example.invalid/acme/Kit v0.0.0-20230101000000-aaaaaaaaaaaa\n");
     repo.write("go.sum", "");
     repo.commit("kit");
-    let mut cmd = repo.bumpcheck(&[
-        "preview",
-        "go:example.invalid/acme/Kit@latest",
-        "--format",
-        "json",
-        "--notes",
-        "none",
-    ]);
-    cmd.env_remove("BUMPCHECK_OFFLINE")
-        .env("GOPROXY", &server.url);
-    let (code, report) = run_json(&mut cmd);
-    assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(
-        change(&report, "example.invalid/acme/Kit")["to"],
+        to("go:example.invalid/acme/Kit@latest"),
         "v0.0.0-20240601120000-0123456789ab"
     );
+    // An exact pseudo-version is taken as given: no proxy lists pseudo-versions.
+    let pseudo = "v0.0.0-20240701000000-bbbbbbbbbbbb";
+    assert_eq!(to(&format!("go:example.invalid/acme/Kit@{pseudo}")), pseudo);
 }
 
 #[test]
