@@ -15,7 +15,8 @@ pub enum Wanted {
     Exact(String),
     /// A range: npm's syntax, cargo's requirement syntax for crates, for Python the
     /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's, for gems
-    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`).
+    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`), for Composer its constraints (`^11`,
+    /// `~10.0`, `11.*`, `^10 || ^11`).
     Range(String),
     /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
     Tag(String),
