@@ -42,6 +42,8 @@ pub struct Registries {
     pub npm: Option<Text>,
     pub crates: Option<Text>,
     pub pypi: Option<Text>,
+    pub rubygems: Option<Text>,
+    pub composer: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

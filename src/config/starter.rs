@@ -42,12 +42,15 @@ pub const STARTER: &str = r#"# bumpcheck.toml: settings for `bumpcheck check` in
 # always = ["react-dom", "cargo:tokio", "pypi:django"]
 
 # Where release notes are fetched from, when not from your package managers'
-# own configuration (.npmrc, .cargo/config.toml, pip.conf). Their environment
+# own configuration (.npmrc, .cargo/config.toml, pip.conf, Gemfile.lock,
+# composer.json). Their environment
 # variables (npm_config_registry, PIP_INDEX_URL) still take precedence.
 [registries]
 # npm = "https://npm.example.invalid/"
 # crates = "sparse+https://crates.example.invalid/index/"
 # pypi = "https://pypi.example.invalid/simple/"
+# rubygems = "https://gems.example.invalid/"
+# composer = "https://php.example.invalid/"
 
 [github]
 # GitHub Enterprise: the REST API release notes are read from
@@ -110,6 +113,7 @@ mod tests {
         assert_eq!(every.notes_always.len(), 3);
         let e = &every.endpoints;
         assert!(e.npm_registry.is_some() && e.cargo_index.is_some() && e.pypi_index.is_some());
+        assert!(e.rubygems_source.is_some() && e.composer_repository.is_some());
         assert!(e.github_api_url.is_some());
         assert_eq!(e.github_token_env.as_deref(), Some("GHE_TOKEN"));
         // Every key of the file is shown: the uncommented starter sets them all.
@@ -117,6 +121,6 @@ mod tests {
             .lines()
             .filter(|l| l.strip_prefix("# ").is_some_and(is_setting))
             .count();
-        assert_eq!(settings, 13);
+        assert_eq!(settings, 15);
     }
 }

@@ -212,6 +212,8 @@ pub fn check(raw: File, text: &str, display: &str, base: &Path) -> Result<Config
         npm_registry: c.url(&raw.registries.npm, "registries.npm", false),
         cargo_index: c.url(&raw.registries.crates, "registries.crates", true),
         pypi_index: c.url(&raw.registries.pypi, "registries.pypi", false),
+        rubygems_source: c.url(&raw.registries.rubygems, "registries.rubygems", false),
+        composer_repository: c.url(&raw.registries.composer, "registries.composer", false),
         github_api_url: c.url(&raw.github.api_url, "github.api-url", false),
         github_token_env: None,
     };

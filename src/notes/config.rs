@@ -17,6 +17,10 @@ pub struct Endpoints {
     pub cargo_index: Option<String>,
     /// The main Python package index.
     pub pypi_index: Option<String>,
+    /// The gem source (its compact index), over the Gemfile.lock's `remote:`.
+    pub rubygems_source: Option<String>,
+    /// The Composer repository (its `p2` metadata), over composer.json's repositories.
+    pub composer_repository: Option<String>,
     pub github_api_url: Option<String>,
     /// The environment variable holding the GitHub token, tried before `GITHUB_TOKEN`.
     pub github_token_env: Option<String>,

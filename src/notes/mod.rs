@@ -145,8 +145,9 @@ async fn collect_async(requests: Vec<Request>, opts: &Options) -> (Vec<PackageNo
     // for; offline too, since the configured registry names the cache entries.
     let wants = |e: Ecosystem| requests.iter().any(|r| r.ecosystem == e);
     let project_dir = opts.project_dir.as_deref();
-    let registries::Registries { npm, cargo, pip } =
-        registries::Registries::discover(project_dir, &opts.endpoints, wants);
+    let registries::Registries {
+        npm, cargo, pip, ..
+    } = registries::Registries::discover(project_dir, &opts.endpoints, wants);
     let shared = Arc::new(Shared {
         http: Http::new(opts.http.clone(), cache),
         npm,

@@ -13,6 +13,10 @@ pub struct Registries {
     pub npm: NpmConfig,
     pub cargo: CargoConfig,
     pub pip: PipConfig,
+    /// `registries.rubygems` in bumpcheck.toml, over the Gemfile.lock's `remote:`.
+    pub rubygems: Option<String>,
+    /// `registries.composer` in bumpcheck.toml, over composer.json's repositories.
+    pub composer: Option<String>,
 }
 
 impl Registries {
@@ -44,6 +48,8 @@ impl Registries {
             } else {
                 PipConfig::default()
             },
+            rubygems: endpoints.rubygems_source.clone(),
+            composer: endpoints.composer_repository.clone(),
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
     let mut queries = Vec::new();
     for spec in specs {
         let holding = holders(spec, &current, &snapshot, &report)?;
-        queries.push(query(spec, &holding)?);
+        queries.push(query(spec, &holding, &repo, &snapshot)?);
         located.push(holding);
     }
     let project_dir = match &snapshot {
@@ -146,7 +146,12 @@ fn snapshot(repo: &Repo, head: Option<&str>) -> Result<Snapshot, PreviewError> {
 
 /// What to ask the registry for a spec whose package `holding` pins; a range is checked
 /// in the syntax of the ecosystem found.
-fn query(spec: &Spec, holding: &[&Current]) -> Result<Query, PreviewError> {
+fn query(
+    spec: &Spec,
+    holding: &[&Current],
+    repo: &Repo,
+    snapshot: &Snapshot,
+) -> Result<Query, PreviewError> {
     let eco = holding[0].format.ecosystem();
     if let Wanted::Range(r) = &spec.wanted {
         registry::check_range(eco, r).map_err(|reason| SpecError {
@@ -158,13 +163,41 @@ fn query(spec: &Spec, holding: &[&Current]) -> Result<Query, PreviewError> {
         .iter()
         .flat_map(|c| &c.lockfile.packages)
         .find(|p| same_name(eco, &p.name, &spec.name))
-        .and_then(|p| p.source.clone());
+        .and_then(|p| p.source.clone())
+        .or_else(|| lockfile_registry(eco, &spec.name, holding, repo, snapshot));
     Ok(Query {
         spec: spec.raw.clone(),
         ecosystem: eco,
         name: spec.name.clone(),
         wanted: spec.wanted.clone(),
         source,
+    })
+}
+
+/// Where the project says a gem or Composer package comes from: the `remote:` of the
+/// Gemfile.lock section that holds the gem (the lockfile parser keeps no sources, so the
+/// text is read again), the `composer` repository of the composer.json beside composer.lock.
+fn lockfile_registry(
+    eco: Ecosystem,
+    name: &str,
+    holding: &[&Current],
+    repo: &Repo,
+    snapshot: &Snapshot,
+) -> Option<String> {
+    let read = |path: &str| -> Option<String> {
+        let bytes = repo.read_path(snapshot, path).ok()??;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    holding.iter().find_map(|c| match eco {
+        Ecosystem::Rubygems => registry::gem_lock_remote(&read(&c.path)?, name),
+        Ecosystem::Packagist => {
+            let manifest = match c.path.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/composer.json"),
+                None => "composer.json".to_string(),
+            };
+            registry::composer_project_repository(&read(&manifest)?)
+        }
+        _ => None,
     })
 }
 

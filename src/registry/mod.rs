@@ -1,15 +1,22 @@
 //! Target versions for `preview`, from the registry the user configured: npm packuments
 //! (registry and tokens from .npmrc, `NpmConfig`), cargo sparse indexes (cargo's source
 //! replacements, `CargoConfig`) and Python simple indexes (pip's and uv's configuration,
-//! `PipConfig`). Requests go through the notes' HTTP client (retries, ETag cache), so the
+//! `PipConfig`), Go module proxies (GOPROXY), gem sources' compact
+//! index (the Gemfile.lock's `remote:`), Composer repositories' `p2` metadata. Requests go through the notes' HTTP client (retries, ETag cache), so the
 //! release notes fetched afterwards reuse what was read here.
 
+mod composer;
 mod crates;
+mod goproxy;
 mod npm;
 mod pick;
 mod pypi;
+mod rubygems;
+mod spelling;
 
+pub use composer::project_repository as composer_project_repository;
 pub use pick::{check_range, highest, Wanted};
+pub use rubygems::lock_remote as gem_lock_remote;
 
 use crate::ecosystem::Ecosystem;
 use crate::notes::http::{Http, HttpError};
@@ -103,34 +110,31 @@ impl Resolver {
     async fn resolve(&self, q: &Query) -> Result<String, Problem> {
         let readable = matches!(
             q.ecosystem,
-            Ecosystem::Npm | Ecosystem::Cargo | Ecosystem::Pypi
+            Ecosystem::Npm
+                | Ecosystem::Cargo
+                | Ecosystem::Pypi
+                | Ecosystem::Go
+                | Ecosystem::Rubygems
+                | Ecosystem::Packagist
         );
         match (&q.wanted, self.offline, readable) {
             // Offline, an exact version is taken on trust: there is nothing to ask.
             (Wanted::Exact(v), true, _) | (Wanted::Exact(v), _, false) => return Ok(v.clone()),
             (w, true, _) => return Err(Problem::Offline(w.to_string())),
             (_, false, false) => return Err(Problem::ExactOnly(q.ecosystem, example(q.ecosystem))),
+            // A proxy's list holds neither (it lists tags, and ranges leave out
+            // `+incompatible`), yet both are valid targets.
+            (Wanted::Exact(v), _, _)
+                if q.ecosystem == Ecosystem::Go && goproxy::outside_ranges(v) =>
+            {
+                return Ok(v.clone())
+            }
             _ => {}
         }
-        let listing = match q.ecosystem {
-            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
-            Ecosystem::Cargo => {
-                let index = self
-                    .registries
-                    .cargo
-                    .index_for(q.source.as_deref())
-                    .map_err(Problem::NotConfigured)?;
-                crates::versions(&self.http, &index, &q.name).await?
-            }
-            _ => {
-                pypi::versions(
-                    &self.http,
-                    &self.registries.pip,
-                    &q.name,
-                    q.source.as_deref(),
-                )
-                .await?
-            }
+        let listing = match (self.listing(q).await, trusted_exact(q)) {
+            // Where only an exact version used to be accepted, it still needs no registry.
+            (Err(Problem::NotConfigured(_)), Some(v)) => return Ok(v),
+            (other, _) => other?,
         };
         highest(q.ecosystem, &listing.versions, &q.wanted, &listing.tags).ok_or_else(|| {
             let newest = highest(
@@ -149,6 +153,59 @@ impl Resolver {
             }
         })
     }
+
+    async fn listing(&self, q: &Query) -> Result<Listing, Problem> {
+        Ok(match q.ecosystem {
+            Ecosystem::Npm => npm::versions(&self.http, &self.registries.npm, &q.name).await?,
+            Ecosystem::Cargo => {
+                let index = self
+                    .registries
+                    .cargo
+                    .index_for(q.source.as_deref())
+                    .map_err(Problem::NotConfigured)?;
+                crates::versions(&self.http, &index, &q.name).await?
+            }
+            Ecosystem::Go => goproxy::versions(&self.http, &q.name).await?,
+            Ecosystem::Packagist => {
+                composer::versions(
+                    &self.http,
+                    self.registries.composer.as_deref(),
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
+            Ecosystem::Rubygems => {
+                rubygems::versions(
+                    &self.http,
+                    self.registries.rubygems.as_deref(),
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
+            _ => {
+                pypi::versions(
+                    &self.http,
+                    &self.registries.pip,
+                    &q.name,
+                    q.source.as_deref(),
+                )
+                .await?
+            }
+        })
+    }
+}
+
+/// An exact version of a Go module, gem or Composer package is taken on trust when no
+/// registry is configured for it, as before these registries were read.
+fn trusted_exact(q: &Query) -> Option<String> {
+    match (&q.wanted, q.ecosystem) {
+        (Wanted::Exact(v), Ecosystem::Go | Ecosystem::Rubygems | Ecosystem::Packagist) => {
+            Some(v.clone())
+        }
+        _ => None,
+    }
 }
 
 /// What a registry lists for a package.
@@ -164,9 +221,10 @@ pub(crate) struct Listing {
 /// An exact version in the ecosystem's spelling, for messages.
 fn example(ecosystem: Ecosystem) -> &'static str {
     match ecosystem {
-        Ecosystem::Go => "go:github.com/gin-gonic/gin@v1.10.0",
-        Ecosystem::Rubygems => "gem:rails@7.1.3",
-        Ecosystem::Packagist => "composer:laravel/framework@v11.0.0",
+        Ecosystem::Nuget => "nuget:Newtonsoft.Json@13.0.3",
+        Ecosystem::Maven => "maven:com.google.guava:guava@33.0.0-jre",
+        Ecosystem::Pub => "pub:http@1.2.1",
+        Ecosystem::Hex => "hex:phoenix@1.7.14",
         _ => "name@1.2.3",
     }
 }

@@ -2,6 +2,7 @@
 //! published, a dist-tag, or the highest version a range admits, prereleases only when
 //! the range names one (npm's reading).
 
+use super::spelling;
 use crate::ecosystem::Ecosystem;
 use crate::version::{self, Range};
 use std::collections::BTreeMap;
@@ -12,8 +13,10 @@ use std::fmt;
 pub enum Wanted {
     /// An exact version, as the registry spells it.
     Exact(String),
-    /// A range: npm's syntax, cargo's requirement syntax for crates, and for Python the
-    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's.
+    /// A range: npm's syntax, cargo's requirement syntax for crates, for Python the
+    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's, for gems
+    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`), for Composer its constraints (`^11`,
+    /// `~10.0`, `11.*`, `^10 || ^11`).
     Range(String),
     /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
     Tag(String),
@@ -71,8 +74,17 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
         Ecosystem::Cargo => semver::VersionReq::parse(raw)
             .map(|_| ())
             .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
-        Ecosystem::Pypi => Range::parse(&pep440_as_npm(raw)?).map(|_| ()),
-        _ => Range::parse(raw).map(|_| ()),
+        _ => Range::parse(&as_npm(ecosystem, raw)?).map(|_| ()),
+    }
+}
+
+/// The range in npm's syntax, which `Range` reads (with RubyGems' `~>`).
+fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
+    match ecosystem {
+        Ecosystem::Pypi => pep440_as_npm(raw),
+        Ecosystem::Rubygems => spelling::gem_as_npm(raw),
+        Ecosystem::Packagist => spelling::composer_as_npm(raw),
+        _ => Ok(raw.to_string()),
     }
 }
 
@@ -86,12 +98,8 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             let req = semver::VersionReq::parse(raw).ok()?;
             Some(Box::new(move |v| req.matches(v)))
         }
-        Ecosystem::Pypi => {
-            let range = Range::parse(&pep440_as_npm(raw).ok()?).ok()?;
-            Some(Box::new(move |v| range.satisfied_by(v)))
-        }
         _ => {
-            let range = Range::parse(raw).ok()?;
+            let range = Range::parse(&as_npm(ecosystem, raw).ok()?).ok()?;
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
@@ -227,5 +235,52 @@ mod tests {
         );
         assert!(check_range(Ecosystem::Pypi, "!=2.0").is_err());
         assert_eq!(pep440_as_npm("~=2.1.3").unwrap(), ">=2.1.3 <2.2");
+    }
+
+    #[test]
+    fn gem_requirements() {
+        let vs = list(&["7.0.8", "7.1.3", "7.1.5", "7.2.0.beta1", "7.2.2", "8.0.1"]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Rubygems, &vs, &range(w), &none);
+        assert_eq!(pick("~> 7.1").as_deref(), Some("7.2.2"));
+        assert_eq!(pick("~> 7.1.0").as_deref(), Some("7.1.5"));
+        assert_eq!(pick("~> 7.1, >= 7.1.4").as_deref(), Some("7.2.2"));
+        assert_eq!(pick("7").as_deref(), Some("7.2.2"));
+        assert_eq!(
+            pick(">= 7.2.0.beta1, < 7.2.0").as_deref(),
+            Some("7.2.0.beta1")
+        );
+        assert_eq!(pick("~> 9"), None);
+        assert!(check_range(Ecosystem::Rubygems, "!= 7.1.3").is_err());
+    }
+
+    #[test]
+    fn composer_constraints() {
+        let vs = list(&[
+            "v9.52.16",
+            "v10.0.0",
+            "v10.48.4",
+            "v11.0.0-RC1",
+            "v11.0.0",
+            "v11.1.0",
+            "12.0.0-beta1",
+        ]);
+        let none = BTreeMap::new();
+        let pick = |w: &str| highest(Ecosystem::Packagist, &vs, &range(w), &none);
+        assert_eq!(pick("^11").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick("^10.0 || ^9.0").as_deref(), Some("v10.48.4"));
+        assert_eq!(
+            pick("~10.0").as_deref(),
+            Some("v10.48.4"),
+            "Composer's tilde"
+        );
+        assert_eq!(pick("~11.0.0").as_deref(), Some("v11.0.0"));
+        assert_eq!(pick("11.*").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick(">=10.0, <11.0").as_deref(), Some("v10.48.4"));
+        assert_eq!(pick("9.0 - 10.0").as_deref(), Some("v10.0.0"));
+        assert_eq!(pick("^v11.0").as_deref(), Some("v11.1.0"));
+        assert_eq!(pick(">=11.0.0-RC1 <11.0.0").as_deref(), Some("v11.0.0-RC1"));
+        assert_eq!(pick("^13"), None);
+        assert!(check_range(Ecosystem::Packagist, "!=11.0").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! Version ranges in npm's syntax, which rule windows use for every ecosystem:
-//! `>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`, joined by `||`.
+//! `>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`, joined by `||`; and
+//! RubyGems' pessimistic `~> 7.1` (`>=7.1 <8`), which gem requirements use.
 
 use semver::{Comparator, Op, Version};
 use std::fmt;
@@ -28,7 +29,11 @@ impl Range {
                     continue;
                 }
                 let t = &tokens[i];
-                if !matches!(t.as_str(), "*" | "x" | "X" | "") {
+                if let Some(v) = t.strip_prefix("~>") {
+                    let (low, high) = pessimistic(v, raw)?;
+                    comparators.push(comparator(&format!(">={low}"), raw)?);
+                    comparators.push(comparator(&format!("<{high}"), raw)?);
+                } else if !matches!(t.as_str(), "*" | "x" | "X" | "") {
                     comparators.push(comparator(t, raw)?);
                 }
                 i += 1;
@@ -102,6 +107,39 @@ fn normalise_tokens(set: &str) -> Vec<String> {
     out
 }
 
+/// The bounds of `~> v`: the last given release segment may grow, the one before it may
+/// not (`~> 7.1` is `>=7.1.0 <8.0.0`, `~> 7.1.2` is `>=7.1.2 <7.2.0`, `~> 7` is `>=7.0.0
+/// <8.0.0`). Semver comparators hold three segments: `~> 7.1.3.2` is read as `<7.1.4`.
+fn pessimistic(v: &str, whole: &str) -> Result<(String, String), String> {
+    let release_end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let (release, tag) = v.split_at(release_end);
+    let segments: Vec<u64> = release
+        .trim_end_matches('.')
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("invalid version range `{whole}`: `~>{v}` is not a version"))?;
+    let padded =
+        |s: &[u64]| -> Vec<u64> { (0..3).map(|i| s.get(i).copied().unwrap_or(0)).collect() };
+    let low = padded(&segments);
+    let mut high = segments.clone();
+    if high.len() > 1 {
+        high.pop();
+    }
+    high.truncate(3);
+    *high.last_mut().expect("one segment or more") += 1;
+    let high = padded(&high);
+    let join = |s: &[u64]| s.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
+    let tag = tag.trim_start_matches(['.', '-']);
+    let mut low_text = join(&low[..]);
+    if !tag.is_empty() {
+        low_text = format!("{low_text}-{tag}");
+    }
+    Ok((low_text, join(&high)))
+}
+
 fn comparator(token: &str, whole: &str) -> Result<Comparator, String> {
     // npm reads a bare version as exact, where the semver crate reads it as caret.
     let starts_bare = token.starts_with(|c: char| c.is_ascii_digit());
@@ -165,5 +203,19 @@ mod tests {
         assert!(sat("^5.2.0-rc.0", "5.2.0-rc.1") && !sat("^5.1.0-rc.0", "5.2.0-rc.1"));
         assert!(sat("*", "0.1.0") && !sat("*", "1.0.0-alpha"));
         assert!(sat("4 || 5", "4.21.2"));
+    }
+
+    #[test]
+    fn pessimistic_ranges() {
+        let sat = |r: &str, ver: &str| Range::parse(r).unwrap().satisfied_by(&v(ver));
+        assert!(sat("~> 7.1", "7.1.0") && sat("~> 7.1", "7.9.3") && !sat("~> 7.1", "8.0.0"));
+        assert!(!sat("~> 7.1", "7.0.9"));
+        assert!(sat("~> 7.1.2", "7.1.5") && !sat("~> 7.1.2", "7.2.0") && !sat("~> 7.1.2", "7.1.1"));
+        assert!(sat("~>7", "7.2.0") && !sat("~>7", "8.0.0"));
+        assert!(sat("~> 7.1 >= 7.1.3", "7.1.3") && !sat("~> 7.1 >= 7.1.3", "7.1.2"));
+        assert!(sat("~> 7.2.0.beta1", "7.2.0-beta2") && sat("~> 7.2.0.beta1", "7.2.1"));
+        assert!(Range::parse("~> 7.1").unwrap().contains(&v("7.2.0")));
+        assert!(sat("~> 7.1.3.2", "7.1.3") && !sat("~> 7.1.3.2", "7.1.4"));
+        assert!(Range::parse("~> x").is_err());
     }
 }

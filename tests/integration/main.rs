@@ -17,6 +17,7 @@ mod notes;
 mod notes_cargo_pypi;
 mod parity;
 mod preview;
+mod preview_proxies;
 mod reports;
 mod rule_schema;
 mod rules_authoring;

@@ -160,6 +160,9 @@ pub fn isolate(cmd: &mut assert_cmd::Command, cache: &Path) {
         "UV_INDEX_URL",
         "UV_INDEX",
         "UV_EXTRA_INDEX_URL",
+        "GOPROXY",
+        "GONOPROXY",
+        "GOPRIVATE",
     ] {
         cmd.env_remove(var);
     }
