@@ -12,13 +12,15 @@
 //! - `DEPENDENCIES` lists what the Gemfile asks for (the direct dependencies), as
 //!   `name (constraints)`, with `!` after a gem pinned to a non-default source.
 
-use super::{Lockfile, ParseError};
-use std::collections::BTreeSet;
+use super::{Lockfile, Package, ParseError};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Section {
-    /// GEM or GIT: specs are packages.
-    Packages,
+    /// GEM: specs are packages from the gem source in `remote:`.
+    Gem,
+    /// GIT: specs are packages from a repository.
+    Git,
     /// PATH or PLUGIN SOURCE: specs are not packages.
     Local,
     Dependencies,
@@ -30,7 +32,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let mut section = None;
     let mut in_specs = false;
     let mut seen_dependencies = false;
-    let mut packages = BTreeSet::new();
+    // (name, version) -> the `remote:` of the GEM section listing it (the gem source).
+    let mut packages: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    let mut remote: Option<&str> = None;
     let mut direct = BTreeSet::new();
     let mut last_line = 0;
     for (i, line) in text.lines().enumerate() {
@@ -45,6 +49,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             section = Some(header(line, number)?);
             seen_dependencies |= section == Some(Section::Dependencies);
             in_specs = false;
+            remote = None;
             continue;
         }
         let Some(current) = section else {
@@ -55,15 +60,26 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             ));
         };
         match (current, indent) {
-            (Section::Packages | Section::Local, 2) => in_specs = line.trim() == "specs:",
-            (Section::Packages, 4) if in_specs => {
+            (Section::Gem | Section::Git | Section::Local, 2) => {
+                let item = line.trim();
+                in_specs = item == "specs:";
+                // Several remotes (old lockfiles): bundler lists the one it uses first.
+                if let Some(url) = item.strip_prefix("remote:") {
+                    remote = remote.or(Some(url.trim()));
+                }
+            }
+            (Section::Gem | Section::Git, 4) if in_specs => {
                 let (name, version) = name_and_version(line, indent, number)?;
                 let version = version.ok_or_else(|| {
                     ParseError::at(number, indent + 1, format!("gem `{name}` has no version"))
                 })?;
                 // The platform follows the first `-`.
                 let version = version.split('-').next().unwrap_or_default();
-                packages.insert((name.to_string(), version.to_string()));
+                // A GIT section's remote is a repository, not a gem source.
+                let source = remote.filter(|_| current == Section::Gem);
+                packages
+                    .entry((name.to_string(), version.to_string()))
+                    .or_insert(source.map(str::to_string));
             }
             (Section::Dependencies, 2) => {
                 let (name, _) = name_and_version(line, indent, number)?;
@@ -79,12 +95,24 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             "no DEPENDENCIES section: not a Gemfile.lock, or a truncated one",
         ));
     }
-    Ok(Lockfile::from_sets(packages, direct))
+    Ok(Lockfile {
+        packages: packages
+            .into_iter()
+            .map(|((name, version), source)| Package {
+                name,
+                version,
+                source,
+            })
+            .collect(),
+        recorded_direct: direct.into_iter().collect(),
+        ..Lockfile::default()
+    })
 }
 
 fn header(line: &str, number: usize) -> Result<Section, ParseError> {
     match line.trim_end() {
-        "GEM" | "GIT" => Ok(Section::Packages),
+        "GEM" => Ok(Section::Gem),
+        "GIT" => Ok(Section::Git),
         "PATH" | "PLUGIN SOURCE" => Ok(Section::Local),
         "DEPENDENCIES" => Ok(Section::Dependencies),
         // PLATFORMS, CHECKSUMS, RUBY VERSION, BUNDLED WITH, and sections of later Bundlers.
@@ -132,6 +160,30 @@ fn name_and_version(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gem_source_is_the_remote_of_its_gem_section() {
+        let lock = b"GIT\n  remote: https://git.example.invalid/acme/pundit.git\n  revision: abc\n  specs:\n    pundit (2.3.0)\n\nGEM\n  remote: https://registry.example.invalid/\n  specs:\n    rails (7.0.8)\n      railties (= 7.0.8)\n    railties (7.0.8)\n\nGEM\n  remote: https://gems.example.invalid/private/\n  specs:\n    acme-auth (1.2.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  rails (~> 7.0)\n";
+        let lock = parse(lock).unwrap();
+        let source = |name: &str| {
+            lock.packages
+                .iter()
+                .find(|p| p.name == name)
+                .unwrap()
+                .source
+                .clone()
+        };
+        assert_eq!(
+            source("railties").as_deref(),
+            Some("https://registry.example.invalid/")
+        );
+        assert_eq!(
+            source("acme-auth").as_deref(),
+            Some("https://gems.example.invalid/private/")
+        );
+        assert_eq!(source("pundit"), None, "a git source");
+        assert!(!lock.packages.iter().any(|p| p.name == "ruby"));
+    }
 
     const LOCK: &str = "GIT
   remote: https://git.example.invalid/acme/pundit.git

@@ -164,7 +164,11 @@ fn query(
         .flat_map(|c| &c.lockfile.packages)
         .find(|p| same_name(eco, &p.name, &spec.name))
         .and_then(|p| p.source.clone())
-        .or_else(|| lockfile_registry(eco, &spec.name, holding, repo, snapshot));
+        .or_else(|| {
+            (eco == Ecosystem::Packagist)
+                .then(|| composer_repository(holding, repo, snapshot))
+                .flatten()
+        });
     Ok(Query {
         spec: spec.raw.clone(),
         ecosystem: eco,
@@ -174,30 +178,17 @@ fn query(
     })
 }
 
-/// Where the project says a gem or Composer package comes from: the `remote:` of the
-/// Gemfile.lock section that holds the gem (the lockfile parser keeps no sources, so the
-/// text is read again), the `composer` repository of the composer.json beside composer.lock.
-fn lockfile_registry(
-    eco: Ecosystem,
-    name: &str,
-    holding: &[&Current],
-    repo: &Repo,
-    snapshot: &Snapshot,
-) -> Option<String> {
-    let read = |path: &str| -> Option<String> {
-        let bytes = repo.read_path(snapshot, path).ok()??;
-        Some(String::from_utf8_lossy(&bytes).into_owned())
-    };
-    holding.iter().find_map(|c| match eco {
-        Ecosystem::Rubygems => registry::gem_lock_remote(&read(&c.path)?, name),
-        Ecosystem::Packagist => {
-            let manifest = match c.path.rsplit_once('/') {
-                Some((dir, _)) => format!("{dir}/composer.json"),
-                None => "composer.json".to_string(),
-            };
-            registry::composer_project_repository(&read(&manifest)?)
-        }
-        _ => None,
+/// Where the project says a Composer package comes from: the `composer` repository of the
+/// composer.json beside composer.lock. (A gem's source, the `remote:` of its Gemfile.lock
+/// section, is already the package's `source`.)
+fn composer_repository(holding: &[&Current], repo: &Repo, snapshot: &Snapshot) -> Option<String> {
+    holding.iter().find_map(|c| {
+        let manifest = match c.path.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/composer.json"),
+            None => "composer.json".to_string(),
+        };
+        let bytes = repo.read_path(snapshot, &manifest).ok()??;
+        registry::composer_project_repository(&String::from_utf8_lossy(&bytes))
     })
 }
 

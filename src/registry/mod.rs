@@ -16,7 +16,6 @@ mod spelling;
 
 pub use composer::project_repository as composer_project_repository;
 pub use pick::{check_range, highest, Wanted};
-pub use rubygems::lock_remote as gem_lock_remote;
 
 use crate::ecosystem::Ecosystem;
 use crate::notes::http::{Http, HttpError};
