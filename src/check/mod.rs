@@ -17,6 +17,7 @@ use crate::lockfile::{is_dependency_dir, Format};
 use crate::notes;
 use crate::report::{Report, ReportError, Revision, Tool};
 use crate::rules::RuleSet;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -50,12 +51,22 @@ pub struct Options {
     pub config: Option<crate::config::Config>,
 }
 
+impl Options {
+    /// The configuration file's settings, or the defaults when there is none.
+    pub fn config_or_default(&self) -> Cow<'_, crate::config::Config> {
+        match &self.config {
+            Some(c) => Cow::Borrowed(c),
+            None => Cow::Owned(crate::config::Config::default()),
+        }
+    }
+}
+
 /// The default `--max-lockfile-size`: far above the largest real lockfiles (tens of MiB).
 pub const DEFAULT_MAX_LOCKFILE_MIB: u64 = 256;
 
 pub fn run(opts: &Options) -> Result<Report> {
     let repo = Repo::discover(&opts.repo)?;
-    let config = opts.config.clone().unwrap_or_default();
+    let config = opts.config_or_default();
     let (base, head) = sides(&repo, opts)?;
     let mut report = empty_report(revision(&base), revision(&head), opts.config.as_ref());
     let head_lockfiles = lockfile_entries(&repo, &head, &config.exclude)?;
@@ -109,23 +120,17 @@ pub(crate) fn analyse(
     if report.changes.is_empty() {
         return Ok(());
     }
-    let config = opts.config.clone().unwrap_or_default();
+    let config = opts.config_or_default();
     let mut rules = RuleSet::load(true, &opts.rule_dirs);
-    let mut errors: Vec<(String, String)> = rules
+    let config_errors = config.rules.apply(&mut rules);
+    let messages = rules
         .errors
         .iter()
-        .map(|e| (e.path.clone(), e.to_string()))
-        .collect();
-    errors.extend(
-        config
-            .rules
-            .apply(&mut rules)
-            .iter()
-            .map(|e| (e.path.clone(), e.to_string())),
-    );
-    for (path, message) in errors {
+        .map(|e| (&e.path, e.to_string()))
+        .chain(config_errors.iter().map(|e| (&e.path, e.to_string())));
+    for (path, message) in messages {
         report.errors.push(ReportError {
-            path,
+            path: path.clone(),
             rev: None,
             message,
         });

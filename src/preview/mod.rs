@@ -61,12 +61,7 @@ pub struct Preview {
 pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
     let repo = Repo::discover(&opts.repo).map_err(crate::error::Error::from)?;
     let snapshot = snapshot(&repo, opts.head.as_deref())?;
-    let exclude = opts
-        .config
-        .as_ref()
-        .map(|c| c.exclude.clone())
-        .unwrap_or_default();
-    let entries = check::lockfile_entries(&repo, &snapshot, &exclude)?;
+    let entries = check::lockfile_entries(&repo, &snapshot, &opts.config_or_default().exclude)?;
     let mut report = check::empty_report(
         check::revision(&snapshot),
         Revision {
