@@ -56,14 +56,13 @@ pub fn resolve<E: std::fmt::Display>(
                         .iter()
                         .filter_map(|i| join(&dir_of(&next), i)),
                 );
-                for p in included.packages {
-                    lock.push_unique(p);
-                }
+                lock.packages.extend(included.packages);
                 lock.recorded_direct.extend(included.recorded_direct);
             }
             Err(message) => problems.push((next, message)),
         }
     }
+    lock.dedup_packages();
     lock.recorded_direct.sort();
     lock.recorded_direct.dedup();
     problems

@@ -26,11 +26,11 @@ pub mod yarn;
 
 use crate::ecosystem::Ecosystem;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 /// A package as a lockfile pins it. A lockfile may hold several versions of one name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Package {
     /// The real package name (an alias is resolved to the package it points to).
     pub name: String,
@@ -57,12 +57,16 @@ pub struct Lockfile {
 }
 
 impl Lockfile {
-    /// Adds a package unless the same name and version is already there (lockfiles that
-    /// list a package once per extras set or per category).
-    pub fn push_unique(&mut self, package: Package) {
-        if !self.packages.contains(&package) {
-            self.packages.push(package);
-        }
+    /// Drops the repeats of a package, keeping the first (lockfiles that list a package
+    /// once per extras set or per category, and files included by several others). One
+    /// pass with a set, where checking each push against the list was quadratic.
+    pub fn dedup_packages(&mut self) {
+        let keep: Vec<bool> = {
+            let mut seen = HashSet::with_capacity(self.packages.len());
+            self.packages.iter().map(|p| seen.insert(p)).collect()
+        };
+        let mut keep = keep.into_iter();
+        self.packages.retain(|_| keep.next().unwrap_or(true));
     }
 }
 

@@ -36,12 +36,13 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         }
         let Some(version) = p.version else { continue };
         let name = p.name.split('[').next().unwrap_or_default();
-        out.push_unique(Package {
+        out.packages.push(Package {
             name: pep508::normalize(name),
             version,
             source: None,
         });
     }
+    out.dedup_packages();
     Ok(out)
 }
 

@@ -97,13 +97,14 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                     .find(|s| s.name.as_deref() == Some(index.as_ref())),
                 None => sources.first(),
             };
-            out.push_unique(Package {
+            out.packages.push(Package {
                 name: pep508::normalize(&name),
                 version: version.trim_start_matches('=').trim().to_string(),
                 source: source.map(|s| s.url.clone()),
             });
         }
     }
+    out.dedup_packages();
     Ok(out)
 }
 

@@ -138,8 +138,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         if let Some(i) = logical.text.find("# via") {
             mark_via(&logical.text[i + 5..], last_pin.as_deref(), &mut direct);
         }
-        out.push_unique(pin);
+        out.packages.push(pin);
     }
+    out.dedup_packages();
     out.recorded_direct = if annotated {
         direct.into_iter().collect()
     } else {
