@@ -165,6 +165,11 @@ fn match_file(
     // Only the rules whose package this file imports (read once, for all of them).
     let in_scope = imports::rules_in_scope(lang, text, applicable, |&(ri, _)| &rules.rules[ri]);
     let applicable = in_scope.as_slice();
+    if applicable.is_empty() {
+        // No rule can apply (and suppressions are only checked for rules that ran):
+        // no need to parse the file.
+        return Ok((Vec::new(), 0));
+    }
     let configs: Vec<_> = applicable
         .iter()
         .filter_map(|&(ri, _)| rules.rules[ri].for_language(lang))
