@@ -92,15 +92,36 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
 fn versions_by_name(ecosystem: Ecosystem, packages: &[Package]) -> BTreeMap<&str, Vec<String>> {
     let mut map: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for p in packages {
+        let version = match ecosystem {
+            Ecosystem::Npm => registry_tarball_version(&p.name, &p.version).unwrap_or(&p.version),
+            _ => &p.version,
+        };
         map.entry(p.name.as_str())
             .or_default()
-            .push(p.version.clone());
+            .push(version.to_string());
     }
     for versions in map.values_mut() {
         versions.sort_by(|a, b| version::compare(ecosystem, a, b));
         versions.dedup();
     }
     map
+}
+
+/// The version of a dependency installed from a registry tarball URL, which npm registries
+/// serve at `…/NAME/-/BASENAME-VERSION.tgz`: bun records such a dependency by its URL where
+/// npm and pnpm record the version, so a project switching between them would otherwise show
+/// a change that is none. Any other URL (git, a file, another layout) stays as written.
+fn registry_tarball_version<'a>(name: &str, version: &'a str) -> Option<&'a str> {
+    if !(version.starts_with("https://") || version.starts_with("http://")) {
+        return None;
+    }
+    let path = version.split(['?', '#']).next()?;
+    let basename = name.rsplit('/').next()?;
+    let file = path.strip_suffix(".tgz")?;
+    let (dir, file) = file.rsplit_once('/')?;
+    let found = file.strip_prefix(basename)?.strip_prefix('-')?;
+    let named = dir.strip_suffix("/-")?.ends_with(&format!("/{name}"));
+    (named && semver::Version::parse(found).is_ok()).then_some(found)
 }
 
 #[cfg(test)]
@@ -115,6 +136,29 @@ mod tests {
                 source: None,
             })
             .collect()
+    }
+
+    #[test]
+    fn registry_tarball_urls_read_as_their_version() {
+        let v = |name: &str, url: &str| registry_tarball_version(name, url).map(str::to_string);
+        let base = "https://registry.example.invalid";
+        assert_eq!(
+            v("left-pad", &format!("{base}/left-pad/-/left-pad-1.3.0.tgz")),
+            Some("1.3.0".into())
+        );
+        assert_eq!(
+            v("@acme/x", &format!("{base}/@acme/x/-/x-2.0.0-rc.1.tgz?t=1")),
+            Some("2.0.0-rc.1".into())
+        );
+        // Another package's tarball, another layout, not a version, not a URL.
+        assert_eq!(
+            v("pad", &format!("{base}/left-pad/-/left-pad-1.3.0.tgz")),
+            None
+        );
+        assert_eq!(v("pad", &format!("{base}/pad/pad-1.3.0.tgz")), None);
+        assert_eq!(v("pad", &format!("{base}/pad/-/pad-latest.tgz")), None);
+        assert_eq!(v("pad", "1.3.0"), None);
+        assert_eq!(v("pad", "github:acme/pad#0123abc"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::git::{FileEntry, Repo, Snapshot};
 use crate::lockfile::includes;
 use crate::lockfile::{Format, Lockfile, ParseError};
-use crate::report::{Report, ReportError};
+use crate::report::{Report, ReportError, SwitchedLockfile};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 
@@ -139,11 +139,28 @@ pub(super) fn diff_lockfiles(
             continue;
         }
         let lockfile_path = pair_path(&(b.as_ref(), h.as_ref())).to_string();
-        let format = Format::detect(file_name(&lockfile_path)).expect("listed as a lockfile");
+        let format_of = |r: &Option<Read>| r.as_ref().and_then(read_format);
+        let (base_format, head_format) = (format_of(&b), format_of(&h));
+        let format = head_format.or(base_format).expect("one side is present");
+        if let (Some(b), Some(h)) = (&b, &h) {
+            if base_format != head_format {
+                report.switched_lockfiles.push(SwitchedLockfile {
+                    from: b.entry.path.clone(),
+                    to: h.entry.path.clone(),
+                });
+            }
+        }
         let empty = Lockfile::default();
         let base_lock = b.as_ref().and_then(parsed).unwrap_or(&empty);
         let head_lock = h.as_ref().and_then(parsed).unwrap_or(&empty);
-        let base_direct = direct_names(repo, base, b.as_ref(), base_lock, format, report);
+        let base_direct = direct_names(
+            repo,
+            base,
+            b.as_ref(),
+            base_lock,
+            base_format.unwrap_or(format),
+            report,
+        );
         let head_direct = direct_names(repo, head, h.as_ref(), head_lock, format, report);
         report.analysed_lockfiles += 1;
         report.changes.extend(diff::diff(
@@ -246,6 +263,10 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
     }
 }
 
+fn read_format(r: &Read) -> Option<Format> {
+    Format::detect(file_name(&r.entry.path))
+}
+
 fn parsed(r: &Read) -> Option<&Lockfile> {
     r.parsed.as_ref().and_then(|p| p.as_ref().ok())
 }
@@ -260,7 +281,11 @@ fn pair_path<A: std::borrow::Borrow<Read>>(pair: &(Option<A>, Option<A>)) -> &st
 
 /// A lockfile that left one path and appeared at another is the same project's lockfile
 /// moved: pair them when they pin mostly the same package names, so the report shows what
-/// really changed instead of everything removed and added.
+/// really changed instead of everything removed and added. A lockfile of one format that
+/// gave way, in the same folder, to another format of the same ecosystem (package-lock.json
+/// to bun.lock, yarn.lock to pnpm-lock.yaml, Pipfile.lock to uv.lock) is the project
+/// switching package manager: those pair too, whatever the overlap, when both were read
+/// (a binary bun.lockb that cannot be read leaves the new lockfile standing alone).
 fn pair_moved(
     gone: &mut Vec<Read>,
     new: &mut Vec<Read>,
@@ -273,8 +298,12 @@ fn pair_moved(
     let mut candidates = Vec::new();
     for (gi, g) in gone.iter().enumerate() {
         for (ni, n) in new.iter().enumerate() {
-            if Format::detect(file_name(&g.entry.path)) != Format::detect(file_name(&n.entry.path))
-            {
+            let (gf, nf) = (read_format(g), read_format(n));
+            if gf != nf {
+                if is_switch(g, n) {
+                    // Below every move (scores 0.5 to 1): a moved lockfile pairs first.
+                    candidates.push((0.0, gi, ni));
+                }
                 continue;
             }
             let score = if g.bytes == n.bytes {
@@ -307,6 +336,23 @@ fn pair_moved(
     }
     gone.extend(gone_slots.into_iter().flatten());
     new.extend(new_slots.into_iter().flatten());
+}
+
+/// Same folder, same ecosystem, another format, both read: a package-manager switch.
+fn is_switch(gone: &Read, new: &Read) -> bool {
+    let folder = |r: &Read| {
+        r.entry
+            .path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+            .to_string()
+    };
+    let ecosystem = |r: &Read| read_format(r).map(Format::ecosystem);
+    folder(gone) == folder(new)
+        && ecosystem(gone).is_some()
+        && ecosystem(gone) == ecosystem(new)
+        && parsed(gone).is_some()
+        && parsed(new).is_some()
 }
 
 #[cfg(test)]

@@ -101,6 +101,7 @@ pub(crate) fn empty_report(
         findings: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
+        switched_lockfiles: Vec::new(),
         suppressed: 0,
         rules: Vec::new(),
         analysed_lockfiles: 0,

@@ -30,6 +30,10 @@ pub struct Report {
     /// Release notes of the selected changed packages.
     pub notes: Vec<crate::notes::PackageNotes>,
     pub errors: Vec<ReportError>,
+    /// Lockfiles replaced by another package manager's in the same folder (present when
+    /// there are any); their packages are compared across the two formats.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub switched_lockfiles: Vec<SwitchedLockfile>,
     /// Findings hidden by `bumpcheck-ignore` comments (present when there are any).
     #[serde(skip_serializing_if = "is_zero")]
     pub suppressed: usize,
@@ -112,6 +116,13 @@ pub struct ReportError {
     /// The commit sha of the revision at fault; `None` for the work tree or no revision.
     pub rev: Option<String>,
     pub message: String,
+}
+
+/// A package-manager switch: `from` (at base) gave way to `to` (at head), same folder.
+#[derive(Clone, Debug, Serialize)]
+pub struct SwitchedLockfile {
+    pub from: String,
+    pub to: String,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -225,6 +236,7 @@ pub(crate) mod tests {
             findings,
             notes: Vec::new(),
             errors: Vec::new(),
+            switched_lockfiles: Vec::new(),
             suppressed: 0,
             rules: Vec::new(),
             analysed_lockfiles: 1,

@@ -79,10 +79,20 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         let _ = writeln!(out, "configuration: {config}");
     }
 
+    for s in &report.switched_lockfiles {
+        let _ = writeln!(
+            out,
+            "lockfile format changed: {} -> {} (versions compared across the two)",
+            s.from, s.to
+        );
+    }
+
     let mut lockfiles: Vec<&str> = report.changes.iter().map(|c| c.lockfile.as_str()).collect();
     lockfiles.dedup();
-    if lockfiles.is_empty() {
+    if lockfiles.is_empty() && report.switched_lockfiles.is_empty() {
         let _ = writeln!(out, "\nNo lockfile changes between these revisions.");
+    } else if lockfiles.is_empty() {
+        let _ = writeln!(out, "\nNo package version changed.");
     }
     for lockfile in lockfiles {
         let changes: Vec<(usize, &Change)> = report

@@ -13,6 +13,7 @@ mod formats_yarn;
 mod git_sides;
 mod http_server;
 mod library_ecosystems;
+mod lockfile_switch;
 mod notes;
 mod notes_cargo_pypi;
 mod parity;

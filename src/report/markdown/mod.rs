@@ -116,7 +116,17 @@ fn render_plan(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{MARKER}\n### bumpcheck\n\n{}\n", summary(report));
-    if report.changes.is_empty() {
+    for s in &report.switched_lockfiles {
+        let _ = writeln!(
+            out,
+            "Lockfile format changed: {} → {} (versions compared across the two).\n",
+            code(&s.from),
+            code(&s.to)
+        );
+    }
+    if report.changes.is_empty() && !report.switched_lockfiles.is_empty() {
+        out.push_str("No package version changed.\n");
+    } else if report.changes.is_empty() {
         out.push_str("No lockfile changes between these revisions.\n");
     } else {
         table(&mut out, report, plan.rows);
