@@ -47,6 +47,35 @@ impl Ecosystem {
             Ecosystem::Hex => "hex",
         }
     }
+
+    /// The names `from_str` takes, for messages: `npm, cargo (or crates), ...`.
+    pub fn known() -> String {
+        let each = Ecosystem::ALL.iter().map(|e| match e.names() {
+            [own] => own.to_string(),
+            [own, others @ ..] => format!("{own} (or {})", others.join(", ")),
+            [] => String::new(),
+        });
+        each.collect::<Vec<_>>().join(", ")
+    }
+
+    /// Every name the ecosystem is known by: its own (printed everywhere, the JSON's
+    /// `ecosystem`) first, then the names of its package manager or registry that users
+    /// write too (`gem:rails`, `composer:` in a spec, `library/gem/` for rules), accepted
+    /// wherever an ecosystem is named and never printed.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Ecosystem::Npm => &["npm"],
+            Ecosystem::Cargo => &["cargo", "crates"],
+            Ecosystem::Pypi => &["pypi", "pip"],
+            Ecosystem::Go => &["go"],
+            Ecosystem::Rubygems => &["rubygems", "gem"],
+            Ecosystem::Packagist => &["packagist", "composer"],
+            Ecosystem::Nuget => &["nuget"],
+            Ecosystem::Maven => &["maven"],
+            Ecosystem::Pub => &["pub"],
+            Ecosystem::Hex => &["hex"],
+        }
+    }
 }
 
 impl fmt::Display for Ecosystem {
@@ -58,12 +87,28 @@ impl fmt::Display for Ecosystem {
 impl FromStr for Ecosystem {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Every name, case-insensitively: `PyPI`, `RubyGems`.
         Ecosystem::ALL
             .into_iter()
-            .find(|e| e.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                let known: Vec<&str> = Ecosystem::ALL.iter().map(|e| e.as_str()).collect();
-                format!("unknown ecosystem `{s}` (known: {})", known.join(", "))
-            })
+            .find(|e| e.names().iter().any(|n| n.eq_ignore_ascii_case(s)))
+            .ok_or_else(|| format!("unknown ecosystem `{s}` (known: {})", Ecosystem::known()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_name_printed_every_name_read() {
+        for e in Ecosystem::ALL {
+            assert_eq!(e.names()[0], e.as_str());
+            for name in e.names() {
+                assert_eq!(name.parse::<Ecosystem>(), Ok(e));
+                assert_eq!(name.to_uppercase().parse::<Ecosystem>(), Ok(e));
+            }
+        }
+        let err = "gems".parse::<Ecosystem>().unwrap_err();
+        assert!(err.contains("rubygems (or gem)"), "{err}");
     }
 }

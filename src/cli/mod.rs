@@ -44,7 +44,7 @@ enum Command {
     /// What an upgrade would break, before making it: the rules and release notes of
     /// `check`, with the target version resolved from the configured registry.
     #[command(
-        after_help = "Examples:\n  bumpcheck preview express@5\n  bumpcheck preview express@^5.1 body-parser@latest --format json\n  bumpcheck preview cargo:axum@0.8 pypi:pydantic@2\n  bumpcheck preview --offline express@5.1.0\n  bumpcheck preview go:github.com/gin-gonic/gin@v1.10 \"gem:rails@~> 7.1\" composer:laravel/framework@^11"
+        after_help = "Examples:\n  bumpcheck preview express@5\n  bumpcheck preview express@^5.1 body-parser@latest --format json\n  bumpcheck preview cargo:axum@0.8 pypi:pydantic@2\n  bumpcheck preview --offline express@5.1.0\n  bumpcheck preview go:github.com/gin-gonic/gin@v1.10 \"rubygems:rails@~> 7.1\" packagist:laravel/framework@^11"
     )]
     Preview(preview::PreviewArgs),
     /// List the lockfile changes only (no rules are matched).

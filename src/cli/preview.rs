@@ -10,7 +10,8 @@ use clap::Args;
 pub struct PreviewArgs {
     /// The upgrades: NAME@VERSION (exact), NAME@RANGE (`5`, `^5.1`, `>=2,<3`) or NAME@TAG
     /// (`latest`, the default), with an ecosystem prefix where the name is ambiguous or
-    /// not npm's (`cargo:`, `pypi:`, `go:`, `gem:`, `composer:`).
+    /// not npm's (`cargo:`, `pypi:`, `go:`, `rubygems:` or `gem:`, `packagist:` or
+    /// `composer:`).
     #[arg(value_name = "PACKAGE@VERSION", required = true)]
     specs: Vec<Spec>,
     /// Read the lockfiles and sources of this commit (default: the work tree).

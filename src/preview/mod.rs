@@ -236,7 +236,7 @@ fn holders<'a>(
             spec: spec.raw.clone(),
             name: spec.name.clone(),
             found: list.join("; "),
-            example: format!("{}:{}@{}", prefix_of(first), spec.name, spec.wanted),
+            example: format!("{}:{}@{}", first, spec.name, spec.wanted),
         });
     }
     Ok(holding)
@@ -291,14 +291,6 @@ fn same_name(ecosystem: Ecosystem, a: &str, b: &str) -> bool {
     match ecosystem {
         Ecosystem::Pypi => pep508::normalize(a) == pep508::normalize(b),
         _ => a == b,
-    }
-}
-
-fn prefix_of(ecosystem: Ecosystem) -> &'static str {
-    match ecosystem {
-        Ecosystem::Rubygems => "gem",
-        Ecosystem::Packagist => "composer",
-        e => e.as_str(),
     }
 }
 

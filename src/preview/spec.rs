@@ -26,24 +26,6 @@ pub struct SpecError {
     pub reason: String,
 }
 
-/// Prefixes, with the names package managers go by.
-const PREFIXES: [(&str, Ecosystem); 14] = [
-    ("npm", Ecosystem::Npm),
-    ("cargo", Ecosystem::Cargo),
-    ("crates", Ecosystem::Cargo),
-    ("pypi", Ecosystem::Pypi),
-    ("pip", Ecosystem::Pypi),
-    ("go", Ecosystem::Go),
-    ("gem", Ecosystem::Rubygems),
-    ("rubygems", Ecosystem::Rubygems),
-    ("composer", Ecosystem::Packagist),
-    ("packagist", Ecosystem::Packagist),
-    ("nuget", Ecosystem::Nuget),
-    ("maven", Ecosystem::Maven),
-    ("pub", Ecosystem::Pub),
-    ("hex", Ecosystem::Hex),
-];
-
 impl FromStr for Spec {
     type Err = SpecError;
 
@@ -54,13 +36,12 @@ impl FromStr for Spec {
         };
         let text = raw.trim();
         let (ecosystem, rest) = match text.split_once(':') {
-            Some((prefix, rest)) => match PREFIXES.iter().find(|(p, _)| *p == prefix) {
-                Some((_, e)) => (Some(*e), rest),
-                None => {
-                    let known: Vec<&str> = PREFIXES.iter().map(|(p, _)| *p).collect();
+            Some((prefix, rest)) => match prefix.parse::<Ecosystem>() {
+                Ok(e) => (Some(e), rest),
+                Err(_) => {
                     return Err(fail(format!(
                         "unknown ecosystem prefix `{prefix}:` (known: {})",
-                        known.join(", ")
+                        Ecosystem::known()
                     )));
                 }
             },

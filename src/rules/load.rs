@@ -28,21 +28,10 @@ pub const COMPILED_LANGUAGES: &[SupportLang] = &[
 /// test that still holds it fails `rules validate` and `rules test`.
 pub const PLACEHOLDER: &str = "TODO";
 
-/// The folder names of `library/<ecosystem>/` for an ecosystem: its own name, and the
-/// package manager's name where people know it better (`gem`, `composer`).
+/// The folder names of `library/<ecosystem>/` for an ecosystem: every name it is known by,
+/// its own first (`rubygems`, then `gem`).
 pub fn layout_names(eco: Ecosystem) -> &'static [&'static str] {
-    match eco {
-        Ecosystem::Rubygems => &["gem", "rubygems"],
-        Ecosystem::Packagist => &["composer", "packagist"],
-        Ecosystem::Npm => &["npm"],
-        Ecosystem::Cargo => &["cargo"],
-        Ecosystem::Pypi => &["pypi"],
-        Ecosystem::Go => &["go"],
-        Ecosystem::Nuget => &["nuget"],
-        Ecosystem::Maven => &["maven"],
-        Ecosystem::Pub => &["pub"],
-        Ecosystem::Hex => &["hex"],
-    }
+    eco.names()
 }
 
 /// For a rule under a `library/` folder, the problem when the folder below it is not
