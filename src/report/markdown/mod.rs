@@ -260,11 +260,22 @@ fn rows_of(out: &mut String, report: &Report, rows: &[usize]) {
             out,
             "| {} | {} | {} | {kind} | {} | {} |",
             code(&c.name),
-            cell(c.from.as_deref().unwrap_or("")),
-            cell(c.to.as_deref().unwrap_or("")),
+            cell(&versions(c.from.as_deref(), &c.from_all)),
+            cell(&versions(c.to.as_deref(), &c.to_all)),
             if c.direct { "direct" } else { "transitive" },
             code(&c.lockfile)
         );
+    }
+}
+
+/// A side's version, or every version where the lockfile held several (lowest first, the
+/// highest among them): `1.0.4, 2.0.3 | 2.0.3` says an old nested copy went away, where
+/// `2.0.3 | 2.0.3` said nothing.
+fn versions(highest: Option<&str>, all: &[String]) -> String {
+    if all.len() > 1 {
+        all.join(", ")
+    } else {
+        highest.unwrap_or("").to_string()
     }
 }
 

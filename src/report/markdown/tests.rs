@@ -180,3 +180,23 @@ fn inline_code_survives_backticks_and_pipes() {
     assert_eq!(most(10, |n| n <= 7), 7);
     assert_eq!(most(10, |_| false), 0);
 }
+
+/// Where a lockfile held several copies of a package, the table lists them all, as the
+/// text and JSON reports do: an old nested copy that went away is visible.
+#[test]
+fn table_lists_every_version_where_several_were_present() {
+    let mut r = report(Vec::new());
+    let mut c = r.changes[0].clone();
+    c.name = "encodeurl".into();
+    c.from = Some("2.0.3".into());
+    c.to = Some("2.0.3".into());
+    c.from_all = vec!["1.0.4".into(), "2.0.3".into()];
+    c.to_all = vec!["2.0.3".into()];
+    r.changes.push(c);
+    let md = render(&r, &MarkdownOptions::default());
+    assert!(
+        md.contains("| `encodeurl` | 1.0.4, 2.0.3 | 2.0.3 | **major** |"),
+        "{md}"
+    );
+    assert!(md.contains("| `express` | 4.21.2 | 5.1.0 |"), "{md}");
+}
