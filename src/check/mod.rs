@@ -194,10 +194,12 @@ pub(crate) fn revision(s: &Snapshot) -> Revision {
         Snapshot::Commit(r) => Revision {
             rev: r.rev.clone(),
             commit: Some(r.commit.to_string()),
+            merge_base: r.merge_base,
         },
         Snapshot::WorkTree(_) => Revision {
             rev: "worktree".into(),
             commit: None,
+            merge_base: false,
         },
     }
 }

@@ -8,6 +8,8 @@ use git2::Oid;
 pub struct Resolved {
     pub rev: String,
     pub commit: Oid,
+    /// `commit` is the merge-base of `rev` and the head, not `rev` itself (the default base).
+    pub merge_base: bool,
 }
 
 impl Repo {
@@ -35,6 +37,7 @@ impl Repo {
         Ok(Resolved {
             rev: rev.to_string(),
             commit: commit.id(),
+            merge_base: false,
         })
     }
 
@@ -76,6 +79,7 @@ impl Repo {
             return Ok(Resolved {
                 rev: candidate.clone(),
                 commit: base,
+                merge_base: true,
             });
         }
         Err(GitError::NoDefaultBase {

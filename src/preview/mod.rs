@@ -67,6 +67,7 @@ pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
         Revision {
             rev: "preview".into(),
             commit: None,
+            merge_base: false,
         },
         opts.config.as_ref(),
     );

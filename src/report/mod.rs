@@ -67,6 +67,22 @@ pub struct Revision {
     pub rev: String,
     /// The commit sha; `None` for the work tree.
     pub commit: Option<String>,
+    /// The commit is the merge-base of `rev` and the head (the default base), where the
+    /// branch `rev` may have moved on since the fork (present when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub merge_base: bool,
+}
+
+impl Revision {
+    /// How the headers name a side: `main`, or `merge-base of origin/HEAD and HEAD`, each
+    /// revision written by `name` (plain, or as inline code).
+    pub fn label(&self, head: &Revision, name: impl Fn(&str) -> String) -> String {
+        if self.merge_base {
+            format!("merge-base of {} and {}", name(&self.rev), name(&head.rev))
+        } else {
+            name(&self.rev)
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -214,10 +230,12 @@ pub(crate) mod tests {
             base: Revision {
                 rev: "main".into(),
                 commit: Some("1111111111111111111111111111111111111111".into()),
+                merge_base: false,
             },
             head: Revision {
                 rev: "HEAD".into(),
                 commit: Some("2222222222222222222222222222222222222222".into()),
+                merge_base: false,
             },
             config: None,
             changes: vec![Change {

@@ -65,7 +65,11 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
     let p = Paint(opts.color);
     let mut out = String::new();
     let rev = |r: &super::Revision| match &r.commit {
-        Some(c) => format!("{} ({})", r.rev, &c[..12.min(c.len())]),
+        Some(c) => format!(
+            "{} ({})",
+            r.label(&report.head, str::to_string),
+            &c[..12.min(c.len())]
+        ),
         None => r.rev.clone(),
     };
     let _ = writeln!(

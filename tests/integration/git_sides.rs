@@ -22,7 +22,30 @@ fn default_base_is_the_merge_base_with_the_default_branch() {
     let (_, report) = repo.check_json(&[]);
     assert_eq!(report["base"]["rev"], "main");
     assert_eq!(report["base"]["commit"], fork.as_str());
+    assert_eq!(report["base"]["merge_base"], true);
     assert_eq!(change(&report, "express")["from"], "4.21.1");
+    // The headers say what was compared: not main, but where the branch forked from it.
+    let text = repo.bumpcheck(&["check"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let short = &fork[..12];
+    assert!(
+        text.contains(&format!(
+            "bumpcheck: merge-base of main and HEAD ({short}) -> HEAD"
+        )),
+        "{text}"
+    );
+    let md = repo
+        .bumpcheck(&["check", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.contains(&format!("merge-base of `main` and `HEAD` `{}`", &fork[..7])),
+        "{md}"
+    );
+    // An explicit base is that revision itself.
+    let (_, explicit) = repo.check_json(&["--base", "main"]);
+    assert!(explicit["base"].get("merge_base").is_none(), "{explicit:#}");
 
     // In GitHub Actions the PR's base branch names the default branch.
     repo.git(&["branch", "-q", "release", &fork]);

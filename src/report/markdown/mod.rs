@@ -190,7 +190,11 @@ fn summary(report: &Report) -> String {
         format!(" ({})", parts.join(", "))
     };
     let rev = |r: &super::Revision| match &r.commit {
-        Some(c) => format!("{} {}", code(&r.rev), code(&c[..7.min(c.len())])),
+        Some(c) => format!(
+            "{} {}",
+            r.label(&report.head, code),
+            code(&c[..7.min(c.len())])
+        ),
         None => code(&r.rev),
     };
     format!(
