@@ -588,4 +588,38 @@ mod tests {
         let err = imports_of("npm", "express", "  imports: []\n").unwrap_err();
         assert!(err.contains("`metadata.imports`: empty list"), "{err}");
     }
+
+    /// The README names every file extension the compiled grammars scan, and nothing the
+    /// binary cannot parse: a grammar added or dropped must show there.
+    #[test]
+    fn readme_lists_the_scanned_languages() {
+        let readme = include_str!("../../README.md");
+        let line = readme
+            .split("\n- ")
+            .find(|item| item.starts_with("**Languages.**"))
+            .and_then(|item| item.split("\n\n").next())
+            .expect("the README's Languages item");
+        let listed: Vec<&str> = line
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .flat_map(|group| group.split_whitespace())
+            .collect();
+        assert!(listed.len() >= 15, "{listed:?}");
+        for ext in &listed {
+            let file = format!("a{ext}");
+            assert!(
+                language_of(&file).is_some(),
+                "README lists {ext}, not scanned"
+            );
+        }
+        for lang in COMPILED_LANGUAGES {
+            assert!(
+                listed
+                    .iter()
+                    .any(|ext| language_of(&format!("a{ext}")) == Some(*lang)),
+                "{lang:?} is compiled in but the README names none of its extensions"
+            );
+        }
+    }
 }
