@@ -205,11 +205,12 @@ fn read_pin(
         };
         rest = extras[end + 1..].trim_start();
     }
-    // The version specifier ends at the markers or at the first option.
+    // The version specifier ends at the markers or at the first option (`-` after
+    // whitespace), whichever comes first: `==1.0 --hash=sha256:…;x` is version 1.0.
     let spec_end = rest
-        .find(';')
-        .or_else(|| rest.find(" -"))
-        .unwrap_or(rest.len());
+        .char_indices()
+        .find(|&(i, c)| c == ';' || (c.is_whitespace() && rest[i..].trim_start().starts_with('-')))
+        .map_or(rest.len(), |(i, _)| i);
     let spec = rest[..spec_end].trim();
     if spec.is_empty() || spec.starts_with('@') {
         return Ok(None);
@@ -217,6 +218,29 @@ fn read_pin(
     if !spec.starts_with(['=', '<', '>', '!', '~', '(']) {
         let at = indent + content.len() - rest.len();
         return Err(logical.error(format!("unexpected `{spec}` after the name"), at));
+    }
+    // pip expands `${VAR}` from its own environment at install time; what it will be is
+    // not in the file, so the line pins nothing bumpcheck can know.
+    if spec.contains("${") {
+        return Ok(None);
+    }
+    // Each clause is an operator and one version: what follows the version (a stray `\`
+    // before a space, a word) makes pip refuse the file, so it is an error here too.
+    let spec_at = indent + content.len() - rest.len();
+    let mut offset = 0;
+    for clause in spec.split(',') {
+        let version = clause
+            .trim_start()
+            .trim_start_matches(['=', '<', '>', '!', '~', '(', ')'])
+            .trim();
+        if let Some(bad) = version.find(|c: char| !is_version_char(c)) {
+            let after = &version[bad..];
+            let junk = after.trim_start().trim_end_matches(')');
+            let bad = bad + after.len() - after.trim_start().len();
+            let at = spec_at + offset + clause.find(version).unwrap_or(0) + bad;
+            return Err(logical.error(format!("unexpected `{junk}` after the version"), at));
+        }
+        offset += clause.len() + 1;
     }
     let exact = spec
         .split(',')
@@ -239,6 +263,11 @@ fn read_pin(
         })),
         _ => Ok(None),
     }
+}
+
+/// What a PEP 440 version (or a legacy one, or a `==1.*` prefix) is written with.
+fn is_version_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '!' | '*')
 }
 
 #[cfg(test)]
@@ -336,6 +365,57 @@ typing_extensions==4.12.2 ; python_version < "3.11"
         }
         for n in ["requirements.in", "constraints.txt", "README.txt"] {
             assert!(!is_requirements_file(n), "{n}");
+        }
+    }
+
+    /// pip's own reading (pip 23.2 parse_requirements, then packaging's Requirement) is the
+    /// reference: an option after the version ends it, `${VAR}` is pip's environment at
+    /// install time, and anything else after the version makes pip refuse the file.
+    #[test]
+    fn what_follows_the_version() {
+        let read = |t: &str| parse(t.as_bytes()).map(|l| pins(&l));
+        assert_eq!(read("flask==\\\n    3.0.0\n").unwrap(), ["flask@3.0.0"]);
+        assert_eq!(
+            read("flask==3.0.0 --hash=sha256:abc;#x\n").unwrap(),
+            ["flask@3.0.0"]
+        );
+        assert_eq!(
+            read("flask==3.0.0\t--hash=sha256:abc\n").unwrap(),
+            ["flask@3.0.0"]
+        );
+        assert_eq!(
+            read("flask==3.0.0 \\\r\n    --hash=sha256:abc\r\n").unwrap(),
+            ["flask@3.0.0"]
+        );
+        assert_eq!(
+            read("flask == 3.0.0 ; python_version > '3'\n").unwrap(),
+            ["flask@3.0.0"]
+        );
+        assert_eq!(
+            read("flask==${FLASK_VERSION}\nidna==3.7\n").unwrap(),
+            ["idna@3.7"]
+        );
+        for (text, message, column) in [
+            // A backslash with a space after it continues nothing.
+            (
+                "flask==3.0.0 \\ \n  --hash=sha256:abc\n",
+                "unexpected `\\`",
+                14,
+            ),
+            (
+                "flask==3.0.0 junk\n",
+                "unexpected `junk` after the version",
+                14,
+            ),
+            (
+                "idna==3.7\nflask>=2,<3 x\n",
+                "unexpected `x` after the version",
+                13,
+            ),
+        ] {
+            let e = read(text).unwrap_err();
+            assert!(e.message.contains(message), "{text:?}: {e}");
+            assert_eq!(e.column, Some(column), "{text:?}: {e}");
         }
     }
 }
