@@ -8,9 +8,12 @@
 //! may omit indirect modules; only the module graph knows them.)
 //!
 //! - `require` (single-line or block): the packages; without `// indirect`, direct.
-//! - `replace`: the replacement is what builds, so a replaced requirement is reported under
-//!   the replacement's path and version (a replace naming a version applies to that version
-//!   only). A replacement by a local folder is the project's own code, not a package.
+//! - `replace`: the replacement is what builds, but the code still imports the requirement's
+//!   path, and rules and release notes are keyed to it: a replaced requirement is reported
+//!   under its own path with the replacement's version, the replacement's path (a fork) as
+//!   its `source`. So dropping a fork while bumping the module reads as one upgrade, not a
+//!   module removed and another added. A replace naming a version applies to that version
+//!   only. A replacement by a local folder is the project's own code, not a package.
 //! - `exclude`, `retract`, `tool`, `go`, `toolchain` and unknown directives do not change the
 //!   package set.
 //! - The `module` line is the project itself.
@@ -136,10 +139,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 new_version: Some(v),
                 ..
             }) => {
-                package.name.clone_from(new);
                 package.version.clone_from(v);
-                if !indirect {
-                    direct.insert(new.clone());
+                if *new != package.name {
+                    package.source = Some(new.clone());
                 }
             }
             None => {}
@@ -313,7 +315,7 @@ retract (
                 "github.com/c/pseudo v0.0.0-20191109021931-daa7c04131f5",
                 "github.com/d/incompat v2.1.0+incompatible",
                 "github.com/e/quoted v1.0.0",
-                "github.com/me/fork v1.0.1",
+                "github.com/f/forked v1.0.1",
                 "github.com/h/pinned v1.5.1",
                 "github.com/i/unused-replace v1.0.0",
             ]
@@ -327,15 +329,23 @@ retract (
                 "github.com/f/forked",
                 "github.com/g/local",
                 "github.com/i/unused-replace",
-                "github.com/me/fork",
             ]
         );
+        // The fork is where the module comes from; a same-path replace names no source.
+        let source = |name: &str| {
+            l.packages
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.source.as_deref())
+        };
+        assert_eq!(source("github.com/f/forked"), Some("github.com/me/fork"));
+        assert_eq!(source("github.com/h/pinned"), None);
     }
 
     #[test]
     fn tokens_touching_arrows_and_comments() {
         let l = parse(b"module m\nrequire a v1.0.0//indirect\nreplace a=>b v1.1.0\n").unwrap();
-        assert_eq!(crate::lockfile::listing(&l), ["b v1.1.0"]);
+        assert_eq!(crate::lockfile::listing(&l), ["a v1.1.0"]);
         assert!(l.recorded_direct.is_empty());
     }
 

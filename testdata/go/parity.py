@@ -13,9 +13,10 @@ scratch copy (GOFLAGS=-mod=mod, GONOSUMDB/GOSUMDB off).
     python3 testdata/go/parity.py --check         # compare only
     python3 testdata/go/parity.py DIR...          # print the reading of other folders
 
-Packages: every module of the build list but the main module, under the replacement's path
-and version when replaced, leaving out modules replaced by a local folder (the project's own
-code). direct: modules required without `// indirect` (and their replacements).
+Packages: every module of the build list but the main module, under the path the code imports
+(the requirement's) with the version that builds (the replacement's, when replaced by another
+module, whose path is recorded as `source`), leaving out modules replaced by a local folder
+(the project's own code). direct: modules required without `// indirect`.
 """
 import json
 import os
@@ -78,19 +79,15 @@ def read(src):
         for m in listed:
             if m.get("Main"):
                 continue
-            rep = m.get("Replace")
-            if rep and not rep.get("Version"):
-                name = None  # a local folder: the project's own code
-            elif rep:
-                name, version = rep["Path"], rep["Version"]
-            else:
-                name, version = m["Path"], m["Version"]
-            if name:
-                packages.append({"name": name, "version": version})
             if not m.get("Indirect"):
                 direct.add(m["Path"])
-                if name:
-                    direct.add(name)
+            rep = m.get("Replace")
+            if rep and not rep.get("Version"):
+                continue  # a local folder: the project's own code
+            package = {"name": m["Path"], "version": (rep or m)["Version"]}
+            if rep and rep["Path"] != m["Path"]:
+                package["source"] = rep["Path"]
+            packages.append(package)
         return {
             "reader": "go list -m -json all (" + go(["version"], work, env).strip() + ")",
             "lockfile": "go.mod",

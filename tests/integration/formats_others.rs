@@ -208,12 +208,12 @@ fn go_fixture_matches_go_list() {
     assert_eq!(
         changes(&report),
         [
-            "github.com/acme-forks/logrus v1.9.1-0.20230601120000-1a2b3c4d5e6f -> - removed direct",
             "github.com/dgrijalva/jwt-go v3.2.0+incompatible -> v3.2.1+incompatible patch transitive",
             "github.com/go-chi/chi/v5 v5.0.10 -> v5.0.11 patch direct",
             "github.com/golang/protobuf v1.5.3 -> - removed transitive",
             "github.com/google/uuid v1.3.0 -> v1.6.0 minor direct",
-            "github.com/sirupsen/logrus - -> v1.9.3 added direct",
+            // The fork's replace dropped while bumping: one upgrade of the imported module.
+            "github.com/sirupsen/logrus v1.9.1-0.20230601120000-1a2b3c4d5e6f -> v1.9.3 patch direct",
             "github.com/stretchr/testify - -> v1.8.4 added transitive",
             "golang.org/x/sync v0.3.0 -> v0.6.0 minor direct",
             "golang.org/x/sys v0.0.0-20220715151400-c0bba94af5f8 -> v0.0.0-20231006140011-7918f672742d prerelease transitive",
