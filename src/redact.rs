@@ -46,6 +46,13 @@ pub fn secret_env(name: &str) -> Option<String> {
     Some(secret(value))
 }
 
+/// The first of `names` that holds a credential; every one of them is registered, even
+/// those not used, since a message may quote any variable a runner set.
+pub fn first_secret_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let found: Vec<String> = names.into_iter().filter_map(secret_env).collect();
+    found.into_iter().next()
+}
+
 /// Registers the `user:password@` of a configured URL, in every form it travels in: as
 /// written, percent-decoded, and as the Basic credential the HTTP client derives from it.
 pub fn register_url(url: &str) {

@@ -196,12 +196,13 @@ impl GithubConfig {
                 .trim_end_matches('/')
                 .to_string(),
             hosts,
-            token: endpoints
-                .github_token_env
-                .as_deref()
-                .and_then(crate::redact::secret_env)
-                .or_else(|| crate::redact::secret_env("GITHUB_TOKEN"))
-                .or_else(|| crate::redact::secret_env("GH_TOKEN")),
+            token: crate::redact::first_secret_env(
+                endpoints
+                    .github_token_env
+                    .as_deref()
+                    .into_iter()
+                    .chain(["GITHUB_TOKEN", "GH_TOKEN"]),
+            ),
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::github;
 use super::{
     authorization, best_changelog, cached, is_changelog, read_files, remember, Published,
-    Repository,
+    Repository, TooLarge,
 };
 use crate::notes::cargo_config::Index;
 use crate::notes::config::GithubConfig;
@@ -178,7 +178,6 @@ pub fn download_url(dl: &str, name: &str, version: &str, checksum: Option<&str>)
 }
 
 type Changelog = Option<(String, String)>;
-type TooLarge = Option<(String, u64)>;
 
 /// The changelog at the root of a `.crate`, the repository its Cargo.toml names, and a
 /// changelog too large to read.

@@ -22,7 +22,7 @@ pub struct Published {
     pub tarball: String,
     /// A changelog the artifact holds but that is over `MAX_FILE_BYTES`: (name, bytes).
     #[serde(default)]
-    pub too_large: Option<(String, u64)>,
+    pub too_large: TooLarge,
 }
 
 /// Why a registry's artifact could not be read, with the repository its metadata named
@@ -74,6 +74,9 @@ pub fn authorization(value: Option<String>) -> Vec<(&'static str, String)> {
 /// The largest file read from an artifact: beyond it, a changelog is not notes.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// A changelog an artifact holds but that is too large to read: (name, bytes).
+pub type TooLarge = Option<(String, u64)>;
+
 /// The files an archive holds that were picked: (name, text), and (name, size) of those
 /// over `MAX_FILE_BYTES`, left unread.
 #[derive(Debug, Default)]
@@ -84,7 +87,7 @@ pub struct Picked {
 
 impl Picked {
     /// A changelog left unread for its size, when no changelog was read.
-    pub fn changelog_too_large(&self) -> Option<(String, u64)> {
+    pub fn changelog_too_large(&self) -> TooLarge {
         let read = self.files.iter().any(|(n, _)| is_changelog(n));
         let big = self
             .too_large

@@ -4,7 +4,7 @@
 
 use super::local::repository_of;
 use super::{
-    authorization, best_changelog, cached, is_changelog, read_files, remember, Published,
+    authorization, best_changelog, cached, is_changelog, read_files, remember, Published, TooLarge,
     Unpublished,
 };
 use crate::notes::config::NpmConfig;
@@ -71,7 +71,6 @@ pub async fn published(
 }
 
 type Changelog = Option<(String, String)>;
-type TooLarge = Option<(String, u64)>;
 
 /// The changelog at the package root (`package/CHANGELOG.md`), the package.json, and a
 /// changelog too large to read.

@@ -5,7 +5,9 @@
 //! metadata file (PEP 658) still gives the description and the URLs. Read in memory,
 //! never extracted, and cached for good.
 
-use super::{best_changelog, cached, is_changelog, read_files, remember, Published, Repository};
+use super::{
+    best_changelog, cached, is_changelog, read_files, remember, Published, Repository, TooLarge,
+};
 use crate::ecosystem::Ecosystem;
 use crate::lockfile::pep508;
 use crate::notes::http::{Caching, Http};
@@ -232,7 +234,7 @@ pub fn same_version(a: &str, b: &str) -> bool {
 type Changelog = Option<(String, String)>;
 
 /// The changelog of an sdist (at its root, else in `docs/` or `doc/`) and its PKG-INFO.
-pub fn read_sdist(gz: &[u8]) -> Result<(Changelog, CoreMetadata, Option<(String, u64)>), String> {
+pub fn read_sdist(gz: &[u8]) -> Result<(Changelog, CoreMetadata, TooLarge), String> {
     let in_docs = |f: &str| {
         f.split_once('/')
             .is_some_and(|(d, n)| matches!(d, "docs" | "doc") && is_changelog(n))
