@@ -375,6 +375,9 @@ async fn gather(shared: &Shared, req: Request) -> PackageNotes {
         notes.error = Some(failures.join("; "));
         return notes;
     }
+    // Whether the registry's metadata was read: when it was not, its failure says why no
+    // repository is known, and "none is named" would be wrong.
+    let mut metadata_read = true;
     match published(shared, &req).await {
         Ok(p) => {
             repository = repository.or(p.repository.clone());
@@ -400,6 +403,7 @@ async fn gather(shared: &Shared, req: Request) -> PackageNotes {
             }
         }
         Err(e) => {
+            metadata_read = e.repository.is_some();
             repository = repository.or(e.repository);
             failures.push(format!("{label}: {}", e.reason));
         }
@@ -426,6 +430,7 @@ async fn gather(shared: &Shared, req: Request) -> PackageNotes {
             }
         }
         Some(repo) => failures.push(format!("repository on {} is not a GitHub host bumpcheck knows (set GITHUB_SERVER_URL and GITHUB_API_URL for GitHub Enterprise)", repo.host)),
+        None if !metadata_read => {}
         None => failures.push("no repository is named in the package metadata".into()),
     }
     notes.error = Some(failures.join("; "));
