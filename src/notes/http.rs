@@ -1,7 +1,8 @@
 //! The HTTP client behind every networked source: bounded concurrency, connect and total
 //! timeouts, retries with exponential backoff and jitter for timeouts, broken bodies and
 //! 5xx, rate limits honoured through Retry-After / X-RateLimit-Reset within a bounded
-//! wait, and ETag revalidation through the cache.
+//! wait, ETag revalidation through the cache, and a per-host circuit breaker (`breaker`)
+//! for hosts that give no response at all. Error messages mask known secrets (`redact`).
 
 use super::breaker::Breaker;
 use super::cache::{Cache, Entry};
