@@ -18,6 +18,7 @@ pub mod lockfile;
 pub mod manifest;
 pub mod notes;
 pub mod preview;
+pub mod redact;
 pub mod registry;
 pub mod report;
 pub mod rules;

@@ -119,6 +119,7 @@ fn post_comment(body: &str, pr: Option<u64>) -> Option<u64> {
 
 /// A notice on stderr; in GitHub Actions, as a workflow command.
 fn notice(message: &str) {
+    let message = &crate::redact::redact(message);
     if env("GITHUB_ACTIONS").as_deref() == Some("true") {
         eprintln!(
             "::notice title=bumpcheck::{}",

@@ -42,9 +42,8 @@ impl Context {
     /// From the environment; `pr` overrides the event's pull request number.
     pub fn from_env(pr: Option<u64>) -> Result<Context, Missing> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-        let token = var("GITHUB_TOKEN")
-            .or_else(|| var("GH_TOKEN"))
-            .ok_or(Missing::Token)?;
+        let token =
+            crate::redact::first_secret_env(["GITHUB_TOKEN", "GH_TOKEN"]).ok_or(Missing::Token)?;
         let repo = var("GITHUB_REPOSITORY")
             .filter(|r| r.contains('/'))
             .ok_or(Missing::Repository)?;

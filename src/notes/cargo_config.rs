@@ -113,10 +113,11 @@ impl CargoConfig {
         for (name, t) in tables("registries") {
             let r = self.registries.entry(name).or_default();
             if let Some(index) = string(t, "index") {
+                crate::redact::register_url(&index);
                 r.index = Some(index);
             }
             if let Some(token) = string(t, "token") {
-                r.token = Some(token);
+                r.token = Some(crate::redact::secret(token));
             }
         }
         for (name, t) in tables("source") {
@@ -151,9 +152,10 @@ impl CargoConfig {
                 .unwrap_or_else(|| env_name.to_ascii_lowercase().replace('_', "-"));
             let r = self.registries.entry(name).or_default();
             if field == "index" {
+                crate::redact::register_url(&value);
                 r.index = Some(value);
             } else {
-                r.token = Some(value);
+                r.token = Some(crate::redact::secret(value));
             }
         }
     }

@@ -65,6 +65,9 @@ impl NpmConfig {
                 config.registry = Some(v);
             }
         }
+        if let Some(r) = &config.registry {
+            crate::redact::register_url(r);
+        }
         if config.registry.is_none() {
             config.registry = npm_default_registry();
         }
@@ -88,11 +91,14 @@ impl NpmConfig {
             };
             let (key, value) = (key.trim(), expand_env(value.trim().trim_matches('"')));
             if key == "registry" {
+                crate::redact::register_url(&value);
                 self.registry = Some(value);
             } else if let Some(scope) = key.strip_suffix(":registry") {
+                crate::redact::register_url(&value);
                 self.scoped.insert(scope.to_string(), value);
             } else if let Some(prefix) = key.strip_suffix(":_authToken") {
-                self.tokens.push((prefix.to_string(), value));
+                self.tokens
+                    .push((prefix.to_string(), crate::redact::secret(value)));
             }
         }
     }
@@ -190,12 +196,13 @@ impl GithubConfig {
                 .trim_end_matches('/')
                 .to_string(),
             hosts,
-            token: endpoints
-                .github_token_env
-                .as_deref()
-                .and_then(var)
-                .or_else(|| var("GITHUB_TOKEN"))
-                .or_else(|| var("GH_TOKEN")),
+            token: crate::redact::first_secret_env(
+                endpoints
+                    .github_token_env
+                    .as_deref()
+                    .into_iter()
+                    .chain(["GITHUB_TOKEN", "GH_TOKEN"]),
+            ),
         }
     }
 }

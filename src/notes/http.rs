@@ -1,12 +1,13 @@
 //! The HTTP client behind every networked source: bounded concurrency, connect and total
 //! timeouts, retries with exponential backoff and jitter for timeouts, broken bodies and
 //! 5xx, rate limits honoured through Retry-After / X-RateLimit-Reset within a bounded
-//! wait, and ETag revalidation through the cache.
+//! wait, ETag revalidation through the cache, and a per-host circuit breaker (`breaker`)
+//! for hosts that give no response at all. Error messages mask known secrets (`redact`).
 
+use super::breaker::Breaker;
 use super::cache::{Cache, Entry};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use thiserror::Error;
 use tokio::sync::Semaphore;
 
 #[derive(Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct HttpConfig {
     pub max_wait: Duration,
     /// First backoff step; doubles on each retry.
     pub backoff: Duration,
+    /// Consecutive failures without any response after which a host is not asked again.
+    pub unreachable_after: u32,
 }
 
 impl Default for HttpConfig {
@@ -30,6 +33,7 @@ impl Default for HttpConfig {
             retries: 3,
             max_wait: Duration::from_secs(60),
             backoff: Duration::from_millis(250),
+            unreachable_after: super::breaker::DEFAULT_THRESHOLD,
         }
     }
 }
@@ -66,27 +70,81 @@ impl HttpConfig {
     }
 }
 
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
+/// Why a request failed. Its Display is the one way the failure becomes text, and it
+/// masks every known secret (`crate::redact`): registries echo credentials back in error
+/// bodies, and a URL may carry `user:password@`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpError {
-    #[error("{url}: HTTP {status}{detail}")]
+    /// `detail` is `: ` and the start of the body (see `redact::quote`), or empty.
     Status {
         url: String,
         status: u16,
         detail: String,
     },
-    #[error("{url}: rate limited; retry after {wait_secs} s (longer than the {max_secs} s bumpcheck waits)")]
+    /// The server asked to wait longer than bumpcheck waits.
     RateLimited {
         url: String,
         wait_secs: u64,
         max_secs: u64,
     },
-    #[error("{url}: {message} (after {attempts} attempts)")]
+    /// Rate limited on every attempt: waited `waits` times, as asked each time.
+    StillRateLimited {
+        url: String,
+        waits: u32,
+        /// The shortest and longest wait asked for.
+        asked_secs: (u64, u64),
+    },
     Transport {
         url: String,
         message: String,
         attempts: u32,
     },
+    /// The host answered nothing several times in a row: not asked again this run.
+    Unreachable { host: String, failures: u32 },
 }
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            HttpError::Status {
+                url,
+                status,
+                detail,
+            } => format!("{url}: HTTP {status}{detail}"),
+            HttpError::RateLimited {
+                url,
+                wait_secs,
+                max_secs,
+            } => format!(
+                "{url}: rate limited; retry after {wait_secs} s (longer than the {max_secs} s bumpcheck waits)"
+            ),
+            HttpError::StillRateLimited {
+                url,
+                waits,
+                asked_secs: (least, most),
+            } => {
+                let asked = if least == most {
+                    format!("Retry-After: {least} s each time")
+                } else {
+                    format!("Retry-After: {least} to {most} s")
+                };
+                let retries = if *waits == 1 { "retry" } else { "retries" };
+                format!("{url}: still rate limited after {waits} {retries} ({asked})")
+            }
+            HttpError::Transport {
+                url,
+                message,
+                attempts,
+            } => format!("{url}: {message} (after {attempts} attempts)"),
+            HttpError::Unreachable { host, failures } => format!(
+                "{host} unreachable: {failures} connection failures; not asked again this run"
+            ),
+        };
+        f.write_str(&crate::redact::redact(&text))
+    }
+}
+
+impl std::error::Error for HttpError {}
 
 pub struct Http {
     client: reqwest::Client,
@@ -94,6 +152,7 @@ pub struct Http {
     config: HttpConfig,
     cache: Option<Cache>,
     requests: AtomicUsize,
+    breaker: Breaker,
 }
 
 /// How a response may be cached.
@@ -123,6 +182,7 @@ impl Http {
         Http {
             client,
             permits: Semaphore::new(config.concurrency.max(1)),
+            breaker: Breaker::new(config.unreachable_after),
             config,
             cache,
             requests: AtomicUsize::new(0),
@@ -170,12 +230,18 @@ impl Http {
         body: Option<Vec<u8>>,
         caching: Caching,
     ) -> Result<Fetched, HttpError> {
+        // Every URL that travels is known, so its `user:password@` never shows in a message.
+        crate::redact::register_url(url);
         let cached = match (caching, &self.cache) {
             (Caching::Revalidate, Some(c)) => c.get(url),
             _ => None,
         };
         let mut attempt = 0;
+        let mut rate_limits: Vec<Duration> = Vec::new();
         loop {
+            if let Some((host, failures)) = self.breaker.open(url) {
+                return Err(HttpError::Unreachable { host, failures });
+            }
             attempt += 1;
             let outcome = self
                 .once(&method, url, headers, body.as_deref(), cached.as_ref())
@@ -199,13 +265,17 @@ impl Http {
                     return Ok(Fetched { body, next });
                 }
                 Ok(Once::RateLimited(wait)) => {
-                    if wait > self.config.max_wait || attempt > self.config.retries {
+                    if wait > self.config.max_wait {
                         return Err(HttpError::RateLimited {
                             url: url.to_string(),
                             wait_secs: wait.as_secs(),
                             max_secs: self.config.max_wait.as_secs(),
                         });
                     }
+                    if attempt > self.config.retries {
+                        return Err(still_rate_limited(url, &rate_limits, wait));
+                    }
+                    rate_limits.push(wait);
                     wait
                 }
                 Err(Failure::Final(e)) => return Err(e),
@@ -245,6 +315,10 @@ impl Http {
             .acquire()
             .await
             .expect("the semaphore is never closed");
+        // The host may have been given up on while this request waited for its turn.
+        if let Some((host, failures)) = self.breaker.open(url) {
+            return Err(Failure::Final(HttpError::Unreachable { host, failures }));
+        }
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut req = self.client.request(method.clone(), url);
         for (k, v) in headers {
@@ -258,10 +332,13 @@ impl Http {
         if let Some(etag) = cached.and_then(|c| c.etag.as_ref()) {
             req = req.header("If-None-Match", etag);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| Failure::Retryable(describe(&e), !e.is_connect()))?;
+        // No response at all (refused, unreachable, silent until the timeout) counts
+        // against the host; any status, even a 5xx, means it answered.
+        let resp = req.send().await.map_err(|e| {
+            self.breaker.failed(url);
+            Failure::Retryable(describe(&e), !e.is_connect())
+        })?;
+        self.breaker.answered(url);
         let status = resp.status().as_u16();
         let header = |name: &str| {
             resp.headers()
@@ -292,12 +369,11 @@ impl Http {
             .await
             .map_err(|e| Failure::Retryable(format!("reading the body: {}", describe(&e)), true))?;
         if !(200..300).contains(&status) {
-            let detail = String::from_utf8_lossy(&body);
-            let detail = detail.trim();
-            let detail = if detail.is_empty() {
+            let quoted = crate::redact::quote(&body);
+            let detail = if quoted.is_empty() {
                 String::new()
             } else {
-                format!(": {}", detail.chars().take(200).collect::<String>())
+                format!(": {quoted}")
             };
             return Err(Failure::Final(HttpError::Status {
                 url: url.to_string(),
@@ -325,6 +401,20 @@ enum Failure {
     /// A failure worth retrying; `true` when the request may have reached the server.
     Retryable(String, bool),
     Final(HttpError),
+}
+
+/// The error after the last of several rate-limited attempts: `waited` are the waits
+/// already made, `last` the one asked for by the final answer.
+fn still_rate_limited(url: &str, waited: &[Duration], last: Duration) -> HttpError {
+    let secs = waited.iter().chain([&last]).map(Duration::as_secs);
+    HttpError::StillRateLimited {
+        url: url.to_string(),
+        waits: waited.len() as u32,
+        asked_secs: (
+            secs.clone().min().unwrap_or_default(),
+            secs.max().unwrap_or_default(),
+        ),
+    }
 }
 
 fn describe(e: &reqwest::Error) -> String {

@@ -6,6 +6,7 @@
 //! file. Notes being unavailable never fails a check: each package says which source
 //! failed and why.
 
+pub mod breaker;
 pub mod cache;
 pub mod cargo_config;
 pub mod changelog;
@@ -18,7 +19,6 @@ pub mod sanitize;
 mod sources;
 
 pub use sources::cargo::prefix as index_prefix;
-pub use sources::redact;
 
 /// Python project pages (PEP 691/503), read by the registry's version listing too.
 pub mod pypi_files {
@@ -267,7 +267,10 @@ fn published_keys(shared: &Shared, req: &Request) -> Vec<String> {
 }
 
 /// The registry's artifact of the new version, read (or from the cache).
-async fn published(shared: &Shared, req: &Request) -> Result<sources::Published, String> {
+async fn published(
+    shared: &Shared,
+    req: &Request,
+) -> Result<sources::Published, sources::Unpublished> {
     match req.ecosystem {
         Ecosystem::Npm => {
             sources::npm::published(&shared.http, &shared.npm, &req.name, &req.to).await
@@ -275,7 +278,10 @@ async fn published(shared: &Shared, req: &Request) -> Result<sources::Published,
         Ecosystem::Cargo => {
             let index = shared.cargo.index_for(req.source.as_deref())?;
             let (http, github, configs) = (&shared.http, &shared.github, &shared.cargo_indexes);
-            sources::cargo::published(http, github, configs, &index, &req.name, &req.to).await
+            Ok(
+                sources::cargo::published(http, github, configs, &index, &req.name, &req.to)
+                    .await?,
+            )
         }
         Ecosystem::Pypi => {
             let indexes = shared.pip.indexes(req.source.as_deref());
@@ -292,15 +298,22 @@ async fn published(shared: &Shared, req: &Request) -> Result<sources::Published,
                     Err(e) => errors.push(e),
                 }
             }
-            Err(errors.join("; "))
+            Err(errors.join("; ").into())
         }
-        other => Err(format!(
-            "release notes for {other} packages are not supported yet"
-        )),
+        other => Err(format!("release notes for {other} packages are not supported yet").into()),
     }
 }
 
+/// A package's notes, with every known secret masked in its reasons and URL: the one
+/// place where they become report text.
 async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
+    let mut notes = gather(shared, req).await;
+    notes.error = notes.error.map(|e| crate::redact::redact(&e));
+    notes.url = notes.url.map(|u| crate::redact::redact(&u));
+    notes
+}
+
+async fn gather(shared: &Shared, req: Request) -> PackageNotes {
     let mut notes = PackageNotes {
         ecosystem: req.ecosystem,
         name: req.name.clone(),
@@ -353,7 +366,7 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
             if let Some((_, text)) = hit.as_ref().and_then(|p| p.changelog.as_ref()) {
                 let sections = slice(text);
                 if !sections.is_empty() {
-                    let url = sources::redact(&hit.map(|p| p.tarball).unwrap_or_default());
+                    let url = crate::redact::redact(&hit.map(|p| p.tarball).unwrap_or_default());
                     return finish(notes, &format!("{label} (cached)"), url, sections);
                 }
             }
@@ -362,6 +375,9 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
         notes.error = Some(failures.join("; "));
         return notes;
     }
+    // Whether the registry's metadata was read: when it was not, its failure says why no
+    // repository is known, and "none is named" would be wrong.
+    let mut metadata_read = true;
     match published(shared, &req).await {
         Ok(p) => {
             repository = repository.or(p.repository.clone());
@@ -369,17 +385,28 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
                 Some((file, text)) => {
                     let sections = slice(text);
                     if !sections.is_empty() {
-                        let url = format!("{}#{file}", sources::redact(&p.tarball));
+                        let url = format!("{}#{file}", crate::redact::redact(&p.tarball));
                         return finish(notes, label, url, sections);
                     }
                     failures.push(format!(
                         "{label}: {file} in the {artifact} has no section in the range"
                     ));
                 }
-                None => failures.push(format!("{label}: the {artifact} has no changelog file")),
+                None => failures.push(match &p.too_large {
+                    Some((file, bytes)) => format!(
+                        "{label}: {file} is in the {artifact} but too large to read ({bytes} bytes; \
+                         bumpcheck reads files up to {} MiB)",
+                        sources::MAX_FILE_BYTES >> 20
+                    ),
+                    None => format!("{label}: the {artifact} has no changelog file"),
+                }),
             }
         }
-        Err(e) => failures.push(format!("{label}: {e}")),
+        Err(e) => {
+            metadata_read = e.repository.is_some();
+            repository = repository.or(e.repository);
+            failures.push(format!("{label}: {}", e.reason));
+        }
     }
     // 3. GitHub releases, then the repository's changelog file.
     match repository {
@@ -403,6 +430,7 @@ async fn for_package(shared: &Shared, req: Request) -> PackageNotes {
             }
         }
         Some(repo) => failures.push(format!("repository on {} is not a GitHub host bumpcheck knows (set GITHUB_SERVER_URL and GITHUB_API_URL for GitHub Enterprise)", repo.host)),
+        None if !metadata_read => {}
         None => failures.push("no repository is named in the package metadata".into()),
     }
     notes.error = Some(failures.join("; "));

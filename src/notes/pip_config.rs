@@ -70,6 +70,9 @@ impl PipConfig {
         for v in ["UV_INDEX", "UV_EXTRA_INDEX_URL"] {
             extra.extend(var(v).map(split).unwrap_or_default());
         }
+        for url in index_url.iter().chain(&extra) {
+            crate::redact::register_url(url);
+        }
         PipConfig {
             index_url,
             extra,
@@ -89,6 +92,7 @@ impl PipConfig {
             .cloned()
             .collect::<Vec<_>>();
         for c in candidates {
+            crate::redact::register_url(&c);
             let c = c.trim_end_matches('/').to_string();
             if !out.contains(&c) {
                 out.push(c);

@@ -28,6 +28,20 @@ impl Registries {
         endpoints: &Endpoints,
         wants: impl Fn(Ecosystem) -> bool,
     ) -> Registries {
+        // Credentials in any configured URL are known before anything is asked.
+        for url in [
+            &endpoints.npm_registry,
+            &endpoints.cargo_index,
+            &endpoints.pypi_index,
+            &endpoints.rubygems_source,
+            &endpoints.composer_repository,
+            &endpoints.github_api_url,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            crate::redact::register_url(url);
+        }
         Registries {
             npm: if wants(Ecosystem::Npm) {
                 NpmConfig::discover_with(project_dir, endpoints.npm_registry.as_deref())

@@ -25,12 +25,12 @@ pub(super) async fn versions(
     let doc = http.get(&url, &[], Caching::Revalidate).await?;
     parse(&doc.body, &name)
         .map(|versions| Listing {
-            url: crate::notes::redact(&url),
+            url: crate::redact::redact(&url),
             versions,
             tags: Default::default(),
         })
         .map_err(|message| Problem::Invalid {
-            url: crate::notes::redact(&url),
+            url: crate::redact::redact(&url),
             message,
         })
 }

@@ -10,7 +10,7 @@ pub(super) async fn versions(http: &Http, index: &Index, name: &str) -> Result<L
         Problem::NotConfigured(format!(
             "`{}` is a git index, which preview does not read: configure a sparse index \
              (`sparse+https://...`) for it in .cargo/config.toml",
-            crate::notes::redact(index.url.trim_start_matches("registry+"))
+            crate::redact::redact(index.url.trim_start_matches("registry+"))
         ))
     })?;
     let lower = name.to_ascii_lowercase();
@@ -27,7 +27,7 @@ pub(super) async fn versions(http: &Http, index: &Index, name: &str) -> Result<L
         .collect();
     let doc = http.get(&url, &auth, Caching::Revalidate).await?;
     Ok(Listing {
-        url: crate::notes::redact(&url),
+        url: crate::redact::redact(&url),
         versions: parse(&doc.body),
         tags: Default::default(),
     })

@@ -45,7 +45,7 @@ async fn list(http: &Http, base: &str, path: &str) -> Result<Listing, Problem> {
         let doc = http.get(&latest_url, &[], Caching::Revalidate).await?;
         let info: serde_json::Value =
             serde_json::from_slice(&doc.body).map_err(|e| Problem::Invalid {
-                url: crate::notes::redact(&latest_url),
+                url: crate::redact::redact(&latest_url),
                 message: format!("invalid JSON: {e}"),
             })?;
         if let Some(v) = info["Version"].as_str() {
@@ -54,7 +54,7 @@ async fn list(http: &Http, base: &str, path: &str) -> Result<Listing, Problem> {
         }
     }
     Ok(Listing {
-        url: crate::notes::redact(&url),
+        url: crate::redact::redact(&url),
         versions,
         tags,
     })

@@ -35,12 +35,21 @@ pub struct Query {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Error)]
-#[error("`{spec}`: {problem}")]
+#[derive(Debug)]
 pub struct RegistryError {
     pub spec: String,
     pub problem: Problem,
 }
+
+/// Masks every known secret: a registry's message may echo a credential back.
+impl std::fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = format!("`{}`: {}", self.spec, self.problem);
+        f.write_str(&crate::redact::redact(&text))
+    }
+}
+
+impl std::error::Error for RegistryError {}
 
 #[derive(Debug, Error)]
 pub enum Problem {

@@ -28,12 +28,12 @@ pub(super) async fn versions(
     let doc = http.get(&url, &headers, Caching::Revalidate).await?;
     parse(&doc.body)
         .map(|(versions, tags)| Listing {
-            url: crate::notes::redact(&url),
+            url: crate::redact::redact(&url),
             versions,
             tags,
         })
         .map_err(|message| Problem::Invalid {
-            url: crate::notes::redact(&url),
+            url: crate::redact::redact(&url),
             message,
         })
 }

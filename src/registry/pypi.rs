@@ -42,7 +42,7 @@ pub(super) async fn versions(
                 continue;
             }
         };
-        let shown = crate::notes::redact(&url);
+        let shown = crate::redact::redact(&url);
         let files =
             pypi_files::project_files(&page.body, &url).map_err(|message| Problem::Invalid {
                 url: shown.clone(),

@@ -21,7 +21,7 @@ pub(super) async fn versions(
     let url = format!("{}/info/{name}", source.trim_end_matches('/'));
     let doc = http.get(&url, &[], Caching::Revalidate).await?;
     Ok(Listing {
-        url: crate::notes::redact(&url),
+        url: crate::redact::redact(&url),
         versions: parse(&doc.body),
         tags: Default::default(),
     })

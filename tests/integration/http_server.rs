@@ -35,6 +35,9 @@ pub struct Reply {
     pub delay: Duration,
     /// Announce the whole body but send half, then close.
     pub truncate: bool,
+    /// Replace the body with the request's path and Authorization header, as registries
+    /// and forges echo credentials back in their error bodies.
+    pub echo: bool,
 }
 
 impl Reply {
@@ -45,6 +48,7 @@ impl Reply {
             body: body.into(),
             delay: Duration::ZERO,
             truncate: false,
+            echo: false,
         }
     }
     pub fn status(status: u16) -> Reply {
@@ -64,6 +68,13 @@ impl Reply {
     pub fn truncated(mut self) -> Reply {
         self.truncate = true;
         self
+    }
+    /// A `status` reply whose body echoes the request (see `echo`).
+    pub fn echo(status: u16) -> Reply {
+        Reply {
+            echo: true,
+            ..Reply::status(status)
+        }
     }
 }
 
@@ -164,13 +175,20 @@ fn serve(stream: TcpStream, routes: &Routes, requests: &Arc<Mutex<Vec<Request>>>
         return;
     }
     let keyed = format!("{method} {path}");
+    let echoed = format!(
+        "{{\"message\": \"Bad credentials\", \"request\": \"{method} {path}\", \"authorization\": \"{}\"}}",
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map_or("", |(_, v)| v.as_str())
+    );
     requests.lock().unwrap().push(Request {
         method,
         path: path.clone(),
         headers,
         body,
     });
-    let reply = {
+    let mut reply = {
         let mut routes = routes.lock().unwrap();
         let key = if routes.contains_key(&keyed) {
             keyed
@@ -183,6 +201,9 @@ fn serve(stream: TcpStream, routes: &Routes, requests: &Arc<Mutex<Vec<Request>>>
             None => Reply::status(404),
         }
     };
+    if reply.echo {
+        reply.body = echoed.into_bytes();
+    }
     std::thread::sleep(reply.delay);
     let mut out = stream;
     let mut head = format!(

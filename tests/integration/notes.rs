@@ -2,7 +2,7 @@
 //! registry and GitHub responses, failure modes included. No test touches the internet.
 
 use crate::http_server::{Reply, Server};
-use crate::support::{run_json, success, TestRepo};
+use crate::support::{run_json, TestRepo};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -62,23 +62,7 @@ fn upgraded_repo() -> TestRepo {
 }
 
 pub fn check_online(repo: &TestRepo, server: &Server, extra_env: &[(&str, &str)]) -> Value {
-    let mut cmd = repo.bumpcheck(&[
-        "check",
-        "--base",
-        "HEAD~1",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-    ]);
-    cmd.env_remove("BUMPCHECK_OFFLINE")
-        .env("npm_config_registry", &server.url)
-        .env("GITHUB_API_URL", &server.url)
-        .env("BUMPCHECK_HTTP_BACKOFF_MS", "10");
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    success(run_json(&mut cmd))
+    crate::network_faults::check_notes(repo, &server.url, &server.url, extra_env)
 }
 
 fn express_notes(report: &Value) -> &Value {

@@ -6,7 +6,7 @@
 use super::github;
 use super::{
     authorization, best_changelog, cached, is_changelog, read_files, remember, Published,
-    Repository,
+    Repository, TooLarge,
 };
 use crate::notes::cargo_config::Index;
 use crate::notes::config::GithubConfig;
@@ -70,11 +70,13 @@ pub async fn published(
         .get(&url, &auth, Caching::No)
         .await
         .map_err(|e| e.to_string())?;
-    let (changelog, repository) = read_crate(&bytes.body).map_err(|e| format!("{url}: {e}"))?;
+    let (changelog, repository, too_large) =
+        read_crate(&bytes.body).map_err(|e| format!("{url}: {e}"))?;
     let out = Published {
         changelog,
         repository,
         tarball: url,
+        too_large,
     };
     remember(http.cache(), &key, &out);
     Ok(out)
@@ -177,14 +179,17 @@ pub fn download_url(dl: &str, name: &str, version: &str, checksum: Option<&str>)
 
 type Changelog = Option<(String, String)>;
 
-/// The changelog at the root of a `.crate` and the repository its Cargo.toml names.
-pub fn read_crate(gz: &[u8]) -> Result<(Changelog, Option<Repository>), String> {
-    let files = read_files(gz, |f| f == "Cargo.toml" || is_changelog(f))?;
-    let repository = files
+/// The changelog at the root of a `.crate`, the repository its Cargo.toml names, and a
+/// changelog too large to read.
+pub fn read_crate(gz: &[u8]) -> Result<(Changelog, Option<Repository>, TooLarge), String> {
+    let picked = read_files(gz, |f| f == "Cargo.toml" || is_changelog(f))?;
+    let repository = picked
+        .files
         .iter()
         .find(|(n, _)| n == "Cargo.toml")
         .and_then(|(_, text)| repository_of(text));
-    Ok((best_changelog(&files), repository))
+    let too_large = picked.changelog_too_large();
+    Ok((best_changelog(&picked.files), repository, too_large))
 }
 
 /// `package.repository` of a Cargo.toml, else a `homepage` that names a repository.

@@ -94,7 +94,8 @@ pub fn cargo(cargo_home: &Path, name: &str, version: &str) -> Option<Installed> 
         .into_iter()
         .map(|index| index.join(format!("{folder}.crate")))
         .find(|f| f.is_file())?;
-    let (changelog, repository) = super::cargo::read_crate(&std::fs::read(&archive).ok()?).ok()?;
+    let (changelog, repository, _) =
+        super::cargo::read_crate(&std::fs::read(&archive).ok()?).ok()?;
     Some(Installed {
         source: "cargo registry cache",
         changelogs: changelog.into_iter().collect(),

@@ -20,6 +20,32 @@ pub struct Published {
     pub repository: Option<Repository>,
     /// Where the artifact was downloaded from.
     pub tarball: String,
+    /// A changelog the artifact holds but that is over `MAX_FILE_BYTES`: (name, bytes).
+    #[serde(default)]
+    pub too_large: TooLarge,
+}
+
+/// Why a registry's artifact could not be read, with the repository its metadata named
+/// before the failure, so GitHub can still be asked.
+#[derive(Clone, Debug, Default)]
+pub struct Unpublished {
+    pub reason: String,
+    pub repository: Option<Repository>,
+}
+
+impl From<String> for Unpublished {
+    fn from(reason: String) -> Unpublished {
+        Unpublished {
+            reason,
+            repository: None,
+        }
+    }
+}
+
+impl From<&str> for Unpublished {
+    fn from(reason: &str) -> Unpublished {
+        Unpublished::from(reason.to_string())
+    }
 }
 
 /// What a published version yielded, from the cache.
@@ -48,12 +74,35 @@ pub fn authorization(value: Option<String>) -> Vec<(&'static str, String)> {
 /// The largest file read from an artifact: beyond it, a changelog is not notes.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// A changelog an artifact holds but that is too large to read: (name, bytes).
+pub type TooLarge = Option<(String, u64)>;
+
+/// The files an archive holds that were picked: (name, text), and (name, size) of those
+/// over `MAX_FILE_BYTES`, left unread.
+#[derive(Debug, Default)]
+pub struct Picked {
+    pub files: Vec<(String, String)>,
+    pub too_large: Vec<(String, u64)>,
+}
+
+impl Picked {
+    /// A changelog left unread for its size, when no changelog was read.
+    pub fn changelog_too_large(&self) -> TooLarge {
+        let read = self.files.iter().any(|(n, _)| is_changelog(n));
+        let big = self
+            .too_large
+            .iter()
+            .find(|(n, _)| is_changelog(n.rsplit('/').next().unwrap_or(n)));
+        big.filter(|_| !read).cloned()
+    }
+}
+
 /// The files of a `.tar.gz` package whose path below the top folder (`History.md` for
 /// `package/History.md`, whatever the top folder is called) `want` picks, read in memory
 /// and never extracted.
-pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Vec<(String, String)>, String> {
+pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Picked, String> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(gz));
-    let mut out = Vec::new();
+    let mut out = Picked::default();
     let entries = archive
         .entries()
         .map_err(|e| format!("not a tarball: {e}"))?;
@@ -68,12 +117,16 @@ pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Vec<(String,
         let (Some(_), Some(file)) = (parts.next(), parts.next()) else {
             continue;
         };
-        if entry.size() > MAX_FILE_BYTES || !want(file) {
+        if !want(file) {
+            continue;
+        }
+        if entry.size() > MAX_FILE_BYTES {
+            out.too_large.push((file.to_string(), entry.size()));
             continue;
         }
         let mut text = String::new();
         if entry.read_to_string(&mut text).is_ok() {
-            out.push((file.to_string(), text));
+            out.files.push((file.to_string(), text));
         }
     }
     Ok(out)
@@ -83,20 +136,6 @@ pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Vec<(String,
 pub fn best_changelog(files: &[(String, String)]) -> Option<(String, String)> {
     let best = pick_changelog(files.iter().map(|(n, _)| n.as_str()))?;
     files.iter().find(|(n, _)| n == best).cloned()
-}
-
-/// A URL fit for a report: any `user:password@` is left out.
-pub fn redact(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            match rest[..end].rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://{host}{}", &rest[end..]),
-                None => url.to_string(),
-            }
-        }
-        None => url.to_string(),
-    }
 }
 
 /// Whether a file name is a changelog: CHANGELOG, HISTORY, CHANGES, NEWS or RELEASES,
@@ -200,18 +239,5 @@ mod tests {
         assert_eq!(Repository::parse("github:a/b", None).unwrap().name, "b");
         assert_eq!(Repository::parse("a/b", None).unwrap().owner, "a");
         assert!(Repository::parse("not a url", None).is_none());
-    }
-
-    #[test]
-    fn credentials_are_left_out_of_urls() {
-        assert_eq!(
-            redact("https://user:pa@ss@index.example.invalid/simple/x/?a=b@c"),
-            "https://index.example.invalid/simple/x/?a=b@c"
-        );
-        assert_eq!(
-            redact("https://index.example.invalid/a@b"),
-            "https://index.example.invalid/a@b"
-        );
-        assert_eq!(redact("not a url"), "not a url");
     }
 }

@@ -3,7 +3,10 @@
 //! and what it yields is cached for good (a published version never changes).
 
 use super::local::repository_of;
-use super::{authorization, best_changelog, cached, is_changelog, read_files, remember, Published};
+use super::{
+    authorization, best_changelog, cached, is_changelog, read_files, remember, Published, TooLarge,
+    Unpublished,
+};
 use crate::notes::config::NpmConfig;
 use crate::notes::http::{Caching, Http};
 
@@ -17,7 +20,7 @@ pub async fn published(
     config: &NpmConfig,
     name: &str,
     version: &str,
-) -> Result<Published, String> {
+) -> Result<Published, Unpublished> {
     let registry = config.registry_for(name).ok_or(
         "no npm registry is configured (set `registry=` in .npmrc or npm_config_registry)",
     )?;
@@ -41,19 +44,27 @@ pub async fn published(
         .as_str()
         .ok_or_else(|| format!("{url}: no version {version} with a tarball"))?
         .to_string();
+    // What the packument says stays known when the tarball cannot be read.
+    let named = repository_of(meta).or_else(|| repository_of(&packument));
+    let unpublished = |reason: String| Unpublished {
+        reason,
+        repository: named.clone(),
+    };
     let tar_auth = authorization(config.auth_for(&tarball));
     let bytes = http
         .get(&tarball, &tar_auth, Caching::No)
         .await
-        .map_err(|e| e.to_string())?;
-    let (changelog, manifest) = read_tarball(&bytes.body).map_err(|e| format!("{tarball}: {e}"))?;
-    let repository = repository_of(meta)
-        .or_else(|| repository_of(&packument))
+        .map_err(|e| unpublished(e.to_string()))?;
+    let (changelog, manifest, too_large) =
+        read_tarball(&bytes.body).map_err(|e| unpublished(format!("{tarball}: {e}")))?;
+    let repository = named
+        .clone()
         .or_else(|| manifest.as_ref().and_then(repository_of));
     let out = Published {
         changelog,
         repository,
         tarball,
+        too_large,
     };
     remember(http.cache(), &key, &out);
     Ok(out)
@@ -61,13 +72,16 @@ pub async fn published(
 
 type Changelog = Option<(String, String)>;
 
-/// The changelog at the package root (`package/CHANGELOG.md`) and the package.json.
-pub fn read_tarball(gz: &[u8]) -> Result<(Changelog, Option<serde_json::Value>), String> {
+/// The changelog at the package root (`package/CHANGELOG.md`), the package.json, and a
+/// changelog too large to read.
+pub fn read_tarball(gz: &[u8]) -> Result<(Changelog, Option<serde_json::Value>, TooLarge), String> {
     // Root files only.
-    let files = read_files(gz, |f| f == "package.json" || is_changelog(f))?;
-    let manifest = files
+    let picked = read_files(gz, |f| f == "package.json" || is_changelog(f))?;
+    let manifest = picked
+        .files
         .iter()
         .find(|(n, _)| n == "package.json")
         .and_then(|(_, text)| serde_json::from_str(text).ok());
-    Ok((best_changelog(&files), manifest))
+    let too_large = picked.changelog_too_large();
+    Ok((best_changelog(&picked.files), manifest, too_large))
 }

@@ -5,7 +5,9 @@
 //! metadata file (PEP 658) still gives the description and the URLs. Read in memory,
 //! never extracted, and cached for good.
 
-use super::{best_changelog, cached, is_changelog, read_files, remember, Published, Repository};
+use super::{
+    best_changelog, cached, is_changelog, read_files, remember, Published, Repository, TooLarge,
+};
 use crate::ecosystem::Ecosystem;
 use crate::lockfile::pep508;
 use crate::notes::http::{Caching, Http};
@@ -46,7 +48,7 @@ pub async fn published(
         .await
         .map_err(|e| e.to_string())?;
     let files = project_files(&page.body, &page_url)
-        .map_err(|e| format!("{}: {e}", super::redact(&page_url)))?;
+        .map_err(|e| format!("{}: {e}", crate::redact::redact(&page_url)))?;
     let of_version: Vec<&File> = files
         .iter()
         .filter(|f| {
@@ -60,12 +62,13 @@ pub async fn published(
             .get(&sdist.url, &[], Caching::No)
             .await
             .map_err(|e| e.to_string())?;
-        let (changelog, metadata) =
-            read_sdist(&bytes.body).map_err(|e| format!("{}: {e}", super::redact(&sdist.url)))?;
+        let (changelog, metadata, too_large) = read_sdist(&bytes.body)
+            .map_err(|e| format!("{}: {e}", crate::redact::redact(&sdist.url)))?;
         Published {
             changelog: changelog.or_else(|| metadata.description_as_changelog()),
             repository: metadata.repository(),
             tarball: sdist.url.clone(),
+            too_large,
         }
     } else if let Some(wheel) = of_version.iter().find(|f| f.core_metadata) {
         let url = format!(
@@ -81,16 +84,17 @@ pub async fn published(
             changelog: metadata.description_as_changelog(),
             repository: metadata.repository(),
             tarball: url,
+            too_large: None,
         }
     } else if of_version.is_empty() {
         return Err(format!(
             "{}: no file of version {version}",
-            super::redact(&page_url)
+            crate::redact::redact(&page_url)
         ));
     } else {
         return Err(format!(
             "{}: version {version} has no .tar.gz sdist and no wheel metadata",
-            super::redact(&page_url)
+            crate::redact::redact(&page_url)
         ));
     };
     remember(http.cache(), &key, &out);
@@ -230,12 +234,14 @@ pub fn same_version(a: &str, b: &str) -> bool {
 type Changelog = Option<(String, String)>;
 
 /// The changelog of an sdist (at its root, else in `docs/` or `doc/`) and its PKG-INFO.
-pub fn read_sdist(gz: &[u8]) -> Result<(Changelog, CoreMetadata), String> {
+pub fn read_sdist(gz: &[u8]) -> Result<(Changelog, CoreMetadata, TooLarge), String> {
     let in_docs = |f: &str| {
         f.split_once('/')
             .is_some_and(|(d, n)| matches!(d, "docs" | "doc") && is_changelog(n))
     };
-    let files = read_files(gz, |f| f == "PKG-INFO" || is_changelog(f) || in_docs(f))?;
+    let picked = read_files(gz, |f| f == "PKG-INFO" || is_changelog(f) || in_docs(f))?;
+    let too_large = picked.changelog_too_large();
+    let files = picked.files;
     let metadata = files
         .iter()
         .find(|(n, _)| n == "PKG-INFO")
@@ -254,7 +260,7 @@ pub fn read_sdist(gz: &[u8]) -> Result<(Changelog, CoreMetadata), String> {
                 .cloned()
         })
     };
-    Ok((root.or_else(docs), metadata))
+    Ok((root.or_else(docs), metadata, too_large))
 }
 
 /// What core metadata (METADATA, PKG-INFO) tells about where notes are.
