@@ -99,8 +99,11 @@ def score(case, report):
         truth.setdefault(t["path"], {})[int(t["line"])] = note
     found = set()
     tps, fps = [], []
+    scope = case.get("scope")
     for f in report.get("findings", []):
         path = f["path"]
+        if scope and not any(path.startswith(s) for s in scope):
+            continue  # outside the part of the commit whose truth was labelled
         lo, hi = int(f["line"]), int(f.get("end_line") or f["line"])
         hit = [ln for ln in truth.get(path, {}) if lo <= ln <= hi]
         for ln in hit:
