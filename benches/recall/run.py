@@ -201,7 +201,7 @@ def main():
 
 def report_tables(results, args):
     md = args.markdown
-    cols = ["case", "ecosystem", "package", "from → to", "truth lines", "found", "recall",
+    cols = ["case", "ecosystem", "package", "from → to", "rules?", "truth lines", "found", "recall",
             "findings", "TP", "precision", "API diff: recall / precision", "both: recall / precision"]
 
     def row(cells):
@@ -209,17 +209,17 @@ def report_tables(results, args):
             return "| " + " | ".join(str(c) for c in cells) + " |"
         return "  ".join(str(c) for c in cells)
 
-    def line(label, eco, pkg, ver, t, fo, n, tp):
-        return row([label, eco, pkg, ver, t, fo, pct(fo, t), n, tp, pct(tp, n), "-", "-"])
+    def line(label, eco, pkg, ver, has, t, fo, n, tp):
+        return row([label, eco, pkg, ver, has, t, fo, pct(fo, t), n, tp, pct(tp, n), "-", "-"])
 
     print("## Rules alone (one row per case)\n" if md else "rules alone, per case:")
     print(row(cols))
     if md:
-        print("|" + "|".join(" --- " if i < 4 else " ---: " for i in range(len(cols))) + "|")
+        print("|" + "|".join(" --- " if i < 5 else " ---: " for i in range(len(cols))) + "|")
     for r in results:
         c = r["case"]
         print(line(c["id"], c["ecosystem"], c["package"], f"{c['from']} → {c['to']}",
-                   r["truth"], r["found"], r["findings"], r["tp"]))
+                   "yes" if c.get("rules") else "no", r["truth"], r["found"], r["findings"], r["tp"]))
     eco = OrderedDict()
     for r in results:
         eco.setdefault(r["case"]["ecosystem"], []).append(r)
@@ -237,6 +237,11 @@ def report_tables(results, args):
     for e, rs in eco.items():
         t, fo, n, tp = agg(rs)
         print(row([e, len(rs), t, fo, pct(fo, t), n, tp, pct(tp, n), "-", "-"]))
+    for label, want in (("boundary with rules", True), ("boundary without rules", False)):
+        rs = [r for r in results if bool(r["case"].get("rules")) == want]
+        if rs:
+            t, fo, n, tp = agg(rs)
+            print(row([label, len(rs), t, fo, pct(fo, t), n, tp, pct(tp, n), "-", "-"]))
     t, fo, n, tp = agg(results)
     bold = (lambda s: f"**{s}**") if md else (lambda s: s)
     print(row([bold("total"), bold(len(results)), bold(t), bold(fo), bold(pct(fo, t)), bold(n),
