@@ -79,13 +79,19 @@ pub fn register_url(url: &str) {
 
 /// `text` with every known secret and every URL's `user:password@` masked.
 pub fn redact(text: &str) -> String {
+    mask_userinfo(&redact_known(text))
+}
+
+/// Masks the registered secrets only, leaving URLs' `user@` as written: for documents such
+/// as release notes, where `ssh://git@host` is text, not a credential.
+pub fn redact_known(text: &str) -> String {
     let mut out = text.to_string();
     for secret in SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter() {
         if out.contains(secret.as_str()) {
             out = out.replace(secret.as_str(), MASK);
         }
     }
-    mask_userinfo(&out)
+    out
 }
 
 /// A response body fit to quote in a message: redacted, control characters (escape

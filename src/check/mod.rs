@@ -82,6 +82,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     if opts.scan {
         analyse(&repo, &head, &head_lockfiles, opts, &mut report)?;
     }
+    report.redact_secrets();
     Ok(report)
 }
 

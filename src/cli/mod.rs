@@ -122,7 +122,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", crate::redact::redact(&format!("{e:#}")));
             2
         }
     }

@@ -126,6 +126,7 @@ pub fn run(opts: &Options, specs: &[Spec]) -> Result<Preview, PreviewError> {
         .dedup_by(|a, b| a.lockfile == b.lockfile && a.name == b.name);
     report.analysed_lockfiles = lockfiles.len();
     check::analyse(&repo, &snapshot, &entries, opts, &mut report)?;
+    report.redact_secrets();
     Ok(Preview { report, unchanged })
 }
 

@@ -146,6 +146,32 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl Report {
+    /// Masks every known credential in the text that came from servers and configuration
+    /// files (errors, release notes), once, where the library hands the report out: no
+    /// renderer, file or comment can then leak one, whichever message quoted it.
+    pub fn redact_secrets(&mut self) {
+        use crate::redact::{redact, redact_known};
+        let mask = |s: &mut String| *s = redact(s);
+        let mask_known = |s: &mut String| *s = redact_known(s);
+        for e in &mut self.errors {
+            mask(&mut e.message);
+            mask(&mut e.path);
+        }
+        for n in &mut self.notes {
+            for s in [&mut n.source, &mut n.url, &mut n.error]
+                .into_iter()
+                .flatten()
+            {
+                mask(s);
+            }
+            for v in &mut n.versions {
+                mask_known(&mut v.title);
+                mask_known(&mut v.body);
+                v.breaking.iter_mut().for_each(mask_known);
+            }
+        }
+    }
+
     /// The findings counted per severity, most severe first: `["1 error", "2 warnings"]`.
     pub fn findings_by_severity(&self) -> Vec<String> {
         let count = |sev: Severity| self.findings.iter().filter(|f| f.severity == sev).count();

@@ -226,3 +226,26 @@ fn notes_and_preview_print_no_secret() {
     assert_clean("preview stderr", &stderr);
     assert!(stderr.contains("HTTP 401"), "{stderr}");
 }
+
+/// A configuration error quotes the value it refuses: a URL with a password in it is
+/// masked on stderr, the way every other message is.
+#[test]
+fn a_configuration_error_prints_no_password() {
+    let repo = TestRepo::new();
+    repo.write(
+        "bumpcheck.toml",
+        &format!(
+            "[github]\napi-url = \"ftp://user:{REGISTRY_PASSWORD}@registry.example.invalid/\"\n"
+        ),
+    );
+    repo.commit("config");
+    let out = repo.bumpcheck(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("github.api-url"), "{stderr}");
+    assert!(
+        stderr.contains("ftp://***@registry.example.invalid/"),
+        "{stderr}"
+    );
+    assert_clean("stderr", &stderr);
+}
