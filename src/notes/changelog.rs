@@ -224,6 +224,11 @@ impl Fence {
         (len >= 3 && !(ch == '`' && info.contains('`'))).then_some(Fence { ch, len })
     }
 
+    /// The line that closes it.
+    pub(crate) fn closer(&self) -> String {
+        self.ch.to_string().repeat(self.len)
+    }
+
     pub(crate) fn closed_by(&self, line: &str) -> bool {
         let t = line.trim();
         let len = t.len() - t.trim_start_matches(self.ch).len();

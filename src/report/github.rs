@@ -6,7 +6,7 @@
 //! or start another one.
 
 use super::Report;
-use crate::notes::sanitize::for_terminal;
+use crate::report::sanitize::for_terminal;
 use crate::rules::Severity;
 use std::fmt::Write;
 
