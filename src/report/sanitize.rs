@@ -289,4 +289,63 @@ mod tests {
             "a ` &lt;!-- b `` c\n``x`<y``\n"
         );
     }
+
+    /// Lockfile strings, paths, matched code and error messages are as untrusted as
+    /// release notes: every renderer cleans them.
+    #[test]
+    fn every_format_cleans_what_lockfiles_code_and_servers_say() {
+        use crate::report::tests::{finding, report};
+        use crate::report::{github, json, markdown, sarif, text, ReportError};
+        let mut f = finding("r1", "src/a\u{202e}sj.js", 3, "x\u{1b}[2J()", 1, 4);
+        f.message = "call\u{9b}31m ok".into();
+        let mut r = report(vec![f]);
+        r.changes[0].name = "expr\u{1b}]8;;http://x.invalid\u{7}ess".into();
+        r.changes[0].to = Some("5.1.0\u{200f}".into());
+        r.changes[0].lockfile = "package-lock\u{7}.json".into();
+        r.errors.push(ReportError {
+            path: "yarn.lock".into(),
+            rev: None,
+            message: "server said:\n::add-mask::x\u{2066}y".into(),
+        });
+        let outputs = [
+            (
+                "text",
+                text::render(
+                    &r,
+                    text::TextOptions {
+                        color: false,
+                        all_changes: true,
+                        findings: true,
+                    },
+                ),
+            ),
+            ("json", json::render(&r)),
+            ("sarif", sarif::render(&r)),
+            (
+                "markdown",
+                markdown::render(&r, &markdown::MarkdownOptions::default()),
+            ),
+            ("github", github::render(&r)),
+        ];
+        let dangerous = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi(c);
+        for (format, out) in outputs {
+            assert!(!out.chars().any(dangerous), "{format}: {out:?}");
+            assert!(!out.contains("x.invalid"), "{format}: {out}");
+            if format != "github" {
+                assert!(
+                    out.lines().all(|l| !l.trim_start().starts_with("::")),
+                    "{format}: {out}"
+                );
+            }
+            // SARIF percent-encodes the real path: `a%E2%80%AEsj.js`.
+            for legit in ["sj.js", "call ok", "server said:", "::add-mask::xy"] {
+                assert!(out.contains(legit), "{format}: {legit} in {out}");
+            }
+            if format != "sarif" && format != "github" {
+                for legit in ["express", "5.1.0", "package-lock.json", "x()"] {
+                    assert!(out.contains(legit), "{format}: {legit} in {out}");
+                }
+            }
+        }
+    }
 }
