@@ -1,7 +1,9 @@
 //! Slicing a changelog into per-version sections, and keeping the versions an upgrade
 //! crosses. Headings are found in Markdown (ATX `##` and setext underlines) and
 //! reStructuredText (under- and overlined titles). As Renovate does, the version level is
-//! the first heading level with two or more headings that name a version.
+//! the first heading level with two or more headings that name a version. Code fences
+//! hide what looks like a heading, but a fence left open ends with its version's section,
+//! as GitHub shows each release on its own: it never swallows the older releases.
 
 use crate::ecosystem::Ecosystem;
 use crate::version;
