@@ -4,10 +4,10 @@
 use super::check::NotesArgs;
 use super::emit;
 use crate::ecosystem::Ecosystem;
-use crate::notes::{self, sanitize::for_terminal};
+use crate::notes;
+use crate::report::{release_notes, sanitize::for_text};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum NotesFormat {
@@ -54,43 +54,18 @@ pub fn run(args: NotesCmdArgs) -> anyhow::Result<i32> {
     let (mut found, _) = notes::collect(vec![request], &opts);
     let n = found.pop().expect("one request, one answer");
     if args.format == NotesFormat::Json {
-        emit(&(serde_json::to_string_pretty(&n)? + "\n"), None)?;
+        emit(&release_notes::json(&n), None)?;
         return Ok(if n.versions.is_empty() { 2 } else { 0 });
     }
-    let mut out = String::new();
     if n.versions.is_empty() {
+        // The reason may quote a server.
         bail!(
             "no release notes for {} {}: {}",
-            n.name,
-            args.range,
-            n.error.as_deref().unwrap_or("no section in the range")
+            for_text(&n.name),
+            for_text(&args.range),
+            for_text(n.error.as_deref().unwrap_or("no section in the range"))
         );
     }
-    let _ = writeln!(
-        out,
-        "{} {}: {} version{} from {} <{}>",
-        n.name,
-        args.range,
-        n.versions.len(),
-        if n.versions.len() == 1 { "" } else { "s" },
-        n.source.as_deref().unwrap_or("?"),
-        n.url.as_deref().unwrap_or("")
-    );
-    for v in &n.versions {
-        let _ = writeln!(out, "\n## {}\n", for_terminal(&v.title));
-        if !v.highlights.is_empty() {
-            for h in &v.highlights {
-                let _ = writeln!(
-                    out,
-                    "  ! {}: {}",
-                    format!("{:?}", h.kind).to_lowercase(),
-                    for_terminal(&h.text)
-                );
-            }
-            out.push('\n');
-        }
-        let _ = writeln!(out, "{}", for_terminal(&v.body));
-    }
-    emit(&out, None)?;
+    emit(&release_notes::text(&n, &args.range), None)?;
     Ok(0)
 }

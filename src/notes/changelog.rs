@@ -1,7 +1,9 @@
 //! Slicing a changelog into per-version sections, and keeping the versions an upgrade
 //! crosses. Headings are found in Markdown (ATX `##` and setext underlines) and
 //! reStructuredText (under- and overlined titles). As Renovate does, the version level is
-//! the first heading level with two or more headings that name a version.
+//! the first heading level with two or more headings that name a version. Code fences
+//! hide what looks like a heading, but a fence left open ends with its version's section,
+//! as GitHub shows each release on its own: it never swallows the older releases.
 
 use crate::ecosystem::Ecosystem;
 use crate::version;
@@ -23,6 +25,18 @@ struct Heading {
     body_start: usize,
     level: usize,
     text: String,
+    kind: Kind,
+    /// The reStructuredText adornment style that gives the level, if any.
+    rst_style: Option<(char, bool)>,
+}
+
+/// How a heading is written. Only a heading of the same kind as a section's own ends a
+/// fence left open in it: a YAML `---` in a code block is no release heading in a
+/// changelog of `##` headings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Atx,
+    Underlined,
 }
 
 /// Splits a changelog into version sections, in document order. `package` filters
@@ -30,7 +44,7 @@ struct Heading {
 /// `pkg v1.2.3`): headings that name another package are skipped.
 pub fn sections(text: &str, package: &str) -> Vec<Section> {
     let lines: Vec<&str> = text.lines().collect();
-    let headings = headings(&lines);
+    let headings = headings(&lines, package);
     let versioned = |l: usize| {
         headings
             .iter()
@@ -109,85 +123,197 @@ pub fn slice(
     kept.into_iter().map(|(_, s)| s).collect()
 }
 
-fn headings(lines: &[&str]) -> Vec<Heading> {
+fn headings(lines: &[&str], package: &str) -> Vec<Heading> {
     let mut out = Vec::new();
     // reStructuredText levels are given by the order in which adornment styles appear.
     let mut rst_styles: Vec<(char, bool)> = Vec::new();
-    let mut in_fence = false;
+    let mut fence: Option<Fence> = None;
+    // The kind and level of the last heading that named a version: the section a fence
+    // left open is confined to.
+    let mut section: Option<(Kind, usize)> = None;
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i];
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            i += 1;
-            continue;
-        }
-        if in_fence {
-            i += 1;
-            continue;
-        }
-        // ATX: `## Title`
-        if line.starts_with('#') {
-            let level = line.chars().take_while(|&c| c == '#').count();
-            let rest = &line[level..];
-            if level <= 6 && (rest.is_empty() || rest.starts_with(' ')) {
-                out.push(Heading {
-                    line: i,
-                    body_start: i + 1,
-                    level,
-                    text: rest.trim().trim_end_matches('#').trim().to_string(),
-                });
+        if let Some(open) = &fence {
+            if open.closed_by(lines[i]) {
+                fence = None;
                 i += 1;
                 continue;
             }
-        }
-        // Overlined RST title: `====` / `Title` / `====`.
-        if let (Some(c), Some(title), Some(under)) =
-            (adornment(line), lines.get(i + 1), lines.get(i + 2))
-        {
-            if !title.trim().is_empty() && adornment(under) == Some(c) {
-                let level = rst_level(&mut rst_styles, (c, true));
-                out.push(Heading {
-                    line: i,
-                    body_start: i + 3,
-                    level,
-                    text: title.trim().to_string(),
-                });
-                i += 3;
+            let ends_section = heading_at(lines, i, &rst_styles).is_some_and(|h| {
+                ends_section(&h, section, package)
+                    && fence_left_open(lines, h.body_start, &rst_styles, &h, package)
+            });
+            if !ends_section {
+                i += 1;
                 continue;
             }
+            // The fence was never closed: as on GitHub, where each release is rendered
+            // on its own, it ends with its section and this heading starts the next.
+            fence = None;
+        } else if let Some(open) = Fence::opened_by(lines[i]) {
+            fence = Some(open);
+            i += 1;
+            continue;
         }
-        // Underlined title: Markdown setext (`===` 1, `---` 2) or RST (any adornment).
-        if let Some(next) = lines.get(i + 1) {
-            if let Some(c) = adornment(next) {
-                if !line.trim().is_empty() && adornment(line).is_none() && !is_list_item(line) {
-                    let level = match c {
-                        '=' if rst_styles.is_empty() => 1,
-                        '-' if rst_styles.is_empty() => 2,
-                        _ => rst_level(&mut rst_styles, (c, false)),
-                    };
-                    out.push(Heading {
-                        line: i,
-                        body_start: i + 2,
-                        level,
-                        text: line.trim().to_string(),
-                    });
-                    i += 2;
-                    continue;
+        match heading_at(lines, i, &rst_styles) {
+            Some(h) => {
+                if let Some(style) = h.rst_style {
+                    rst_level(&mut rst_styles, style);
                 }
+                if version_in(&h.text, package).is_some() {
+                    section = Some((h.kind, h.level));
+                }
+                i = h.body_start;
+                out.push(h);
             }
+            None => i += 1,
         }
-        i += 1;
     }
     out
+}
+
+/// Whether a heading met inside an open fence may end the section the fence opened in:
+/// it names a version and is of the same kind, at the same or a higher level.
+fn ends_section(h: &Heading, section: Option<(Kind, usize)>, package: &str) -> bool {
+    version_in(&h.text, package).is_some()
+        && section.is_none_or(|(kind, level)| h.kind == kind && h.level <= level)
+}
+
+/// Whether the fence open before `h` is really left open rather than closed further on
+/// (a `# upgrade to 2.0.0` comment in a shell block is not a release heading): its
+/// would-be section, from `from` to the next heading that could end a section, holds an
+/// even number of fence lines, so none of them closes the fence.
+fn fence_left_open(
+    lines: &[&str],
+    from: usize,
+    rst_styles: &[(char, bool)],
+    h: &Heading,
+    package: &str,
+) -> bool {
+    let section = Some((h.kind, h.level));
+    let mut markers = 0;
+    let mut i = from;
+    while i < lines.len() {
+        if Fence::opened_by(lines[i]).is_some() {
+            markers += 1;
+            i += 1;
+            continue;
+        }
+        match heading_at(lines, i, rst_styles) {
+            Some(n) if ends_section(&n, section, package) => break,
+            // Past its underline, which may look like a fence (`~~~~`).
+            Some(n) => i = n.body_start,
+            None => i += 1,
+        }
+    }
+    markers % 2 == 0
+}
+
+/// A fenced code block's opening: its character and length. CommonMark closes it with a
+/// line of at least as many of the same character and nothing else.
+pub(crate) struct Fence {
+    ch: char,
+    len: usize,
+}
+
+impl Fence {
+    pub(crate) fn opened_by(line: &str) -> Option<Fence> {
+        let t = line.trim_start();
+        let ch = t.chars().next().filter(|&c| c == '`' || c == '~')?;
+        let len = t.len() - t.trim_start_matches(ch).len();
+        // A backtick fence's info string has no backtick (that is inline code).
+        let info = &t[len..];
+        (len >= 3 && !(ch == '`' && info.contains('`'))).then_some(Fence { ch, len })
+    }
+
+    /// The line that closes it.
+    pub(crate) fn closer(&self) -> String {
+        self.ch.to_string().repeat(self.len)
+    }
+
+    pub(crate) fn closed_by(&self, line: &str) -> bool {
+        let t = line.trim();
+        let len = t.len() - t.trim_start_matches(self.ch).len();
+        len >= self.len && len == t.len()
+    }
+}
+
+/// The heading that starts at line `i`, if any, with its level given the reStructuredText
+/// styles seen so far (a new style is returned in `rst_style`, not recorded).
+fn heading_at(lines: &[&str], i: usize, rst_styles: &[(char, bool)]) -> Option<Heading> {
+    let line = lines[i];
+    // ATX: `## Title`
+    if line.starts_with('#') {
+        let level = line.chars().take_while(|&c| c == '#').count();
+        let rest = &line[level..];
+        if level <= 6 && (rest.is_empty() || rest.starts_with(' ')) {
+            return Some(Heading {
+                line: i,
+                body_start: i + 1,
+                level,
+                text: rest.trim().trim_end_matches('#').trim().to_string(),
+                kind: Kind::Atx,
+                rst_style: None,
+            });
+        }
+    }
+    let rst = |style: (char, bool)| {
+        // After Markdown's setext levels 1 and 2.
+        let level = rst_styles
+            .iter()
+            .position(|s| *s == style)
+            .unwrap_or(rst_styles.len());
+        (level + 3, Some(style))
+    };
+    // Overlined RST title: `====` / `Title` / `====`.
+    if let (Some(c), Some(title), Some(under)) =
+        (adornment(line), lines.get(i + 1), lines.get(i + 2))
+    {
+        if !title.trim().is_empty() && adornment(under) == Some(c) {
+            let (level, rst_style) = rst((c, true));
+            return Some(Heading {
+                line: i,
+                body_start: i + 3,
+                level,
+                text: title.trim().to_string(),
+                kind: Kind::Underlined,
+                rst_style,
+            });
+        }
+    }
+    // Underlined title: Markdown setext (`===` 1, `---` 2) or RST (any adornment).
+    let c = underline(lines.get(i + 1)?, line)?;
+    if line.trim().is_empty() || adornment(line).is_some() || is_list_item(line) {
+        return None;
+    }
+    let (level, rst_style) = match c {
+        '=' if rst_styles.is_empty() => (1, None),
+        '-' if rst_styles.is_empty() => (2, None),
+        _ => rst((c, false)),
+    };
+    Some(Heading {
+        line: i,
+        body_start: i + 2,
+        level,
+        text: line.trim().to_string(),
+        kind: Kind::Underlined,
+        rst_style,
+    })
+}
+
+/// The adornment character of `next` when it underlines `title`. A `~~~` line under a
+/// longer line opens a Markdown code fence; reStructuredText wants an underline at least
+/// as long as its title.
+fn underline(next: &str, title: &str) -> Option<char> {
+    adornment(next).filter(|&c| c != '~' || next.trim_end().len() >= title.trim().chars().count())
 }
 
 /// The adornment character of a line made of one repeated punctuation character.
 fn adornment(line: &str) -> Option<char> {
     let t = line.trim_end();
     let c = t.chars().next()?;
-    (t.len() >= 3 && "=-~^*+#\"'`:._".contains(c) && t.chars().all(|x| x == c)).then_some(c)
+    // Never a backtick: three of them open a code fence.
+    (t.len() >= 3 && "=-~^*+#\"':._".contains(c) && t.chars().all(|x| x == c)).then_some(c)
 }
 
 fn rst_level(styles: &mut Vec<(char, bool)>, style: (char, bool)) -> usize {
@@ -400,5 +526,67 @@ mod tests {
             ["5.0.0", "4.0.0"]
         );
         assert_eq!(s[0].body, "- express change");
+    }
+
+    /// Versions and the first line of each body.
+    fn outline(text: &str) -> Vec<(String, String)> {
+        sections(text, "express")
+            .into_iter()
+            .map(|s| (s.version, s.body.lines().next().unwrap_or("").to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_fence_left_open_ends_with_its_section() {
+        let history = "5.1.0 / 2025-03-31\n==================\n\n* Add `res.send(Uint8Array)`:\n\n```js\nres.send(bytes)\n\n5.0.1 / 2024-10-08\n==================\n\n* Security: update `cookie` for CVE-2024-47764\n\n5.0.0 / 2024-09-10\n==================\n\n* breaking:\n  * `res.status()` accepts only integers\n\n```js\nres.status(200)\n```\n\n4.21.2 / 2024-11-06\n===================\n\n* deps: path-to-regexp@0.1.12\n";
+        let all = sections(history, "express");
+        let versions: Vec<&str> = all.iter().map(|s| s.version.as_str()).collect();
+        assert_eq!(versions, ["5.1.0", "5.0.1", "5.0.0", "4.21.2"]);
+        assert!(all[0].body.ends_with("res.send(bytes)"), "{}", all[0].body);
+        assert!(!all[0].body.contains("CVE"), "{}", all[0].body);
+        assert_eq!(
+            all[1].body,
+            "* Security: update `cookie` for CVE-2024-47764"
+        );
+        assert!(all[2].body.contains("`res.status()` accepts only integers"));
+        let crossed = slice(all, Ecosystem::Npm, Some("4.21.2"), "5.1.0");
+        assert!(crossed.iter().all(|s| !s.body.contains("path-to-regexp")));
+
+        // The same in `##` headings, and with a `~~~` fence.
+        let atx =
+            "## 2.0.0\n\n~~~~\nopen\n\n## 1.1.0\n\n- one\n\n```sh\nx\n```\n\n## 1.0.0\n\n- zero\n";
+        assert_eq!(
+            outline(atx),
+            [
+                ("2.0.0".into(), "~~~~".into()),
+                ("1.1.0".into(), "- one".into()),
+                ("1.0.0".into(), "- zero".into())
+            ]
+        );
+        // reStructuredText has no fences, but a stray one must not swallow it either.
+        let rst = "Version 3.0.0\n-------------\n\n- ```oops\n\nVersion 2.0.0\n-------------\n\n- Removed `x`.\n";
+        assert_eq!(
+            outline(rst),
+            [
+                ("3.0.0".into(), "- ```oops".into()),
+                ("2.0.0".into(), "- Removed `x`.".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn closed_fences_still_hide_what_looks_like_headings() {
+        // A comment naming a version inside a shell block closed further on, a YAML
+        // document separator, and a line right above a fence, which no backticks underline.
+        let text = "## 2.0.0\n\nUpgrade:\n```\n# upgrade to 2.0.0\nnpm i x@2\n```\n\n```yaml\nimage: x:1.5.0\n---\n```\n\n## 1.0.0\n\n- first\n";
+        assert_eq!(
+            outline(text),
+            [
+                ("2.0.0".into(), "Upgrade:".into()),
+                ("1.0.0".into(), "- first".into())
+            ]
+        );
+        let body = &sections(text, "x")[0].body;
+        assert!(body.ends_with("image: x:1.5.0\n---\n```"), "{body}");
     }
 }

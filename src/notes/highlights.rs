@@ -2,6 +2,7 @@
 //! changes, removals, deprecations and security fixes, with the API names they mention
 //! in backticks (so later stages can look for their use in the source).
 
+use super::changelog::Fence;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -160,9 +161,24 @@ pub fn extract(body: &str) -> Vec<Highlight> {
     // about something else, None is no heading yet.
     let mut section: Option<Option<Kind>> = None;
     let mut parents: Vec<(usize, Option<Kind>)> = Vec::new();
+    // Code is no item and no heading: a `- old()` line of a diff, a `# comment`. A fence
+    // left open runs to the end of the section.
+    let mut fence: Option<Fence> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
+        if let Some(open) = &fence {
+            if open.closed_by(line) {
+                fence = None;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(open) = Fence::opened_by(line) {
+            fence = Some(open);
+            i += 1;
+            continue;
+        }
         if let Some((indent, rest)) = list_item(line) {
             // Continuation lines: indented deeper, not items themselves.
             let mut text = rest.trim().to_string();
@@ -170,7 +186,11 @@ pub fn extract(body: &str) -> Vec<Highlight> {
             while j < lines.len() {
                 let next = lines[j];
                 let next_indent = next.len() - next.trim_start().len();
-                if next.trim().is_empty() || list_item(next).is_some() || next_indent <= indent {
+                if next.trim().is_empty()
+                    || list_item(next).is_some()
+                    || next_indent <= indent
+                    || Fence::opened_by(next).is_some()
+                {
                     break;
                 }
                 text.push(' ');
@@ -275,5 +295,17 @@ mod tests {
         );
         let sec = "- Bump qs to fix CVE-2022-24999\n- Update docs";
         assert_eq!(summary(sec), ["Security: Bump qs to fix CVE-2022-24999 []"]);
+    }
+
+    #[test]
+    fn code_blocks_are_neither_items_nor_headings() {
+        let body = "### Breaking changes\n\n- `a()` is removed\n  ```diff\n  - a()\n  + b()\n  ```\n\n```sh\n# Features\nnpm i x\n```\n\n- `c()` is gone\n\n```js\n- left open\n";
+        assert_eq!(
+            summary(body),
+            [
+                "Breaking: `a()` is removed [\"a()\"]",
+                "Breaking: `c()` is gone [\"c()\"]"
+            ]
+        );
     }
 }

@@ -15,7 +15,6 @@ pub mod highlights;
 pub mod http;
 pub mod pip_config;
 pub mod registries;
-pub mod sanitize;
 mod sources;
 
 pub use sources::cargo::prefix as index_prefix;

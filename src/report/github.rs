@@ -6,7 +6,7 @@
 //! or start another one.
 
 use super::Report;
-use crate::notes::sanitize::for_terminal;
+use crate::report::sanitize::{commands_inert, for_terminal};
 use crate::rules::Severity;
 use std::fmt::Write;
 
@@ -69,12 +69,15 @@ pub fn property(text: &str) -> String {
     escape(&for_terminal_keep_cr(text), true)
 }
 
-/// Terminal cleaning drops CR; here CR is kept (escaped) so the text reads the same.
+/// Terminal cleaning drops CR; here CR is kept (escaped) so the text reads the same. A
+/// line of the message that starts with `::` is made inert too, as in every format.
 fn for_terminal_keep_cr(text: &str) -> String {
-    text.split('\r')
+    let clean = text
+        .split('\r')
         .map(for_terminal)
         .collect::<Vec<_>>()
-        .join("\r")
+        .join("\r");
+    commands_inert(&clean)
 }
 
 fn escape(text: &str, in_property: bool) -> String {

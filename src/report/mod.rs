@@ -6,6 +6,8 @@ pub mod github;
 pub mod json;
 mod links;
 pub mod markdown;
+pub mod release_notes;
+pub mod sanitize;
 pub mod sarif;
 pub mod text;
 
@@ -16,6 +18,10 @@ use crate::rules::Severity;
 use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Characters of one release-notes highlight the text and Markdown reports show at most
+/// (the whole is in the version's section and the JSON report).
+pub(crate) const ITEM_CHARS: usize = 1_000;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {

@@ -15,9 +15,7 @@ pub const SCHEMA_URI: &str =
 pub const FINGERPRINT_KEY: &str = "bumpcheck/v1";
 
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&log(report)).expect("JSON values serialise");
-    s.push('\n');
-    s
+    super::json::render_value(&log(report))
 }
 
 pub fn log(report: &Report) -> Value {

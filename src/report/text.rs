@@ -1,7 +1,8 @@
 //! The terminal report: changes grouped by lockfile, and under each package change the
 //! findings it causes, each with its source line, message, note and reference.
 
-use super::{plural, Finding, Report};
+use super::sanitize::{cap, commands_inert, for_terminal as clean};
+use super::{plural, Finding, Report, ITEM_CHARS};
 use crate::diff::Change;
 use crate::rules::Severity;
 use std::fmt::Write;
@@ -65,12 +66,12 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
     let p = Paint(opts.color);
     let mut out = String::new();
     let rev = |r: &super::Revision| match &r.commit {
-        Some(c) => format!(
+        Some(c) => clean(&format!(
             "{} ({})",
             r.label(&report.head, str::to_string),
             &c[..12.min(c.len())]
-        ),
-        None => r.rev.clone(),
+        )),
+        None => clean(&r.rev),
     };
     let _ = writeln!(
         out,
@@ -80,14 +81,15 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         rev(&report.head)
     );
     if let Some(config) = &report.config {
-        let _ = writeln!(out, "configuration: {config}");
+        let _ = writeln!(out, "configuration: {}", clean(config));
     }
 
     for s in &report.switched_lockfiles {
         let _ = writeln!(
             out,
             "lockfile format changed: {} -> {} (versions compared across the two)",
-            s.from, s.to
+            clean(&s.from),
+            clean(&s.to)
         );
     }
 
@@ -109,7 +111,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         let _ = writeln!(
             out,
             "\n{}: {} package{} changed ({direct} direct)",
-            p.bold(lockfile),
+            p.bold(&clean(lockfile)),
             changes.len(),
             plural(changes.len())
         );
@@ -133,8 +135,8 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "  {} {}  {}, {}",
-                p.bold(&change.name),
-                versions(change),
+                p.bold(&clean(&change.name)),
+                clean(&versions(change)),
                 p.kind(change),
                 if change.direct {
                     "direct"
@@ -175,26 +177,26 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
                 out,
                 "{} {}",
                 p.severity(Severity::Error, "error:"),
-                e.message
+                clean(&e.message)
             );
         }
     }
     let _ = writeln!(out, "\n{}", summary(report, opts.findings));
-    out
+    // A CI step prints this to its log: no line of untrusted text may run as a command.
+    commands_inert(&out)
 }
 
 /// Highlights listed per package before pointing at `bumpcheck notes`.
 const HIGHLIGHTS_SHOWN: usize = 8;
 
 fn write_notes(out: &mut String, p: &Paint, n: &crate::notes::PackageNotes) {
-    use crate::notes::sanitize::for_terminal;
     if n.versions.is_empty() {
         if let Some(e) = &n.error {
             let _ = writeln!(
                 out,
                 "    {} unavailable ({})",
                 p.dim("release notes:"),
-                for_terminal(e)
+                clean(e)
             );
         }
         return;
@@ -206,8 +208,8 @@ fn write_notes(out: &mut String, p: &Paint, n: &crate::notes::PackageNotes) {
         p.dim("release notes:"),
         versions.len(),
         plural(versions.len()),
-        n.source.as_deref().unwrap_or("?"),
-        versions.join(", ")
+        clean(n.source.as_deref().unwrap_or("?")),
+        clean(&versions.join(", "))
     );
     let all: Vec<_> = n
         .versions
@@ -220,21 +222,21 @@ fn write_notes(out: &mut String, p: &Paint, n: &crate::notes::PackageNotes) {
             out,
             "      {} {} {}",
             p.bold(&format!("{kind}:")),
-            p.dim(&format!("[{}]", v.version)),
-            for_terminal(&h.text)
+            p.dim(&format!("[{}]", clean(&v.version))),
+            clean(&cap(&h.text, ITEM_CHARS, None))
         );
     }
     if all.len() > HIGHLIGHTS_SHOWN {
         let _ = writeln!(
             out,
             "      {}",
-            p.dim(&format!(
+            p.dim(&clean(&format!(
                 "... {} more: bumpcheck notes {} {}..{}",
                 all.len() - HIGHLIGHTS_SHOWN,
                 n.name,
                 n.from.as_deref().unwrap_or(""),
                 n.to
-            ))
+            )))
         );
     }
 }
@@ -260,25 +262,27 @@ fn write_finding(out: &mut String, p: &Paint, f: &Finding, with_note: bool) {
         out,
         "    {}{} {}",
         p.severity(f.severity, f.severity.as_str()),
-        p.severity(f.severity, &format!("[{}]", f.rule)),
-        p.bold(&f.message)
+        p.severity(f.severity, &format!("[{}]", clean(&f.rule))),
+        p.bold(&clean(&f.message))
     );
     let _ = writeln!(
         out,
         "      {} {}:{}:{}",
         p.blue("-->"),
-        f.path,
+        clean(&f.path),
         f.line,
         f.column
     );
-    let last = f.line + f.snippet.lines().count().saturating_sub(1);
+    // The matched code may hide bidi controls (Trojan Source) or escapes too.
+    let snippet = clean(&f.snippet);
+    let last = f.line + snippet.lines().count().saturating_sub(1);
     let width = last.to_string().len();
     let gutter = |n: Option<usize>| match n {
         Some(n) => p.blue(&format!("{n:>width$} |")),
         None => p.blue(&format!("{:>width$} |", "")),
     };
     let _ = writeln!(out, "      {}", gutter(None));
-    for (k, line) in f.snippet.lines().enumerate() {
+    for (k, line) in snippet.lines().enumerate() {
         let n = f.line + k;
         let _ = writeln!(out, "      {} {}", gutter(Some(n)), line);
         if k == 0 {
@@ -299,7 +303,7 @@ fn write_finding(out: &mut String, p: &Paint, f: &Finding, with_note: bool) {
         }
     }
     if let Some(note) = f.note.as_deref().filter(|_| with_note) {
-        for (i, line) in reflow(note, NOTE_WIDTH).iter().enumerate() {
+        for (i, line) in reflow(&clean(note), NOTE_WIDTH).iter().enumerate() {
             if i == 0 {
                 let _ = writeln!(out, "      {} note: {line}", p.blue("="));
             } else {
@@ -308,7 +312,7 @@ fn write_finding(out: &mut String, p: &Paint, f: &Finding, with_note: bool) {
         }
     }
     for r in &f.references {
-        let _ = writeln!(out, "      {} see: {r}", p.blue("="));
+        let _ = writeln!(out, "      {} see: {}", p.blue("="), clean(r));
     }
 }
 

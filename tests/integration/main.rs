@@ -11,6 +11,7 @@ mod formats_others;
 mod formats_pnpm_bun;
 mod formats_yarn;
 mod git_sides;
+mod hostile_notes;
 mod http_server;
 mod library_ecosystems;
 mod lockfile_switch;

@@ -83,7 +83,7 @@ fn finding(out: &mut String, f: &Finding, links: Option<&Links>) {
 
 /// A code block indented under a list item, with a fence no line inside can close.
 fn fenced(out: &mut String, info: &str, text: &str) {
-    let clean = crate::notes::sanitize::for_terminal(text);
+    let clean = crate::report::sanitize::for_terminal(text);
     let fence = "`".repeat(longest_run(&clean, '`').max(2) + 1);
     let _ = writeln!(out, "  {fence}{info}");
     for line in clean.lines() {
@@ -103,14 +103,15 @@ fn language(path: &str) -> &'static str {
 
 /// A URL as a Markdown link target: characters that would end it are encoded.
 pub fn url_in_link(url: &str) -> String {
-    url.chars()
+    crate::report::sanitize::for_terminal(url)
+        .chars()
         .map(|c| match c {
             ' ' => "%20".to_string(),
             '(' => "%28".to_string(),
             ')' => "%29".to_string(),
             '<' => "%3C".to_string(),
             '>' => "%3E".to_string(),
-            c if c.is_control() => String::new(),
+            '\n' | '\t' => String::new(),
             c => c.to_string(),
         })
         .collect()

@@ -6,13 +6,14 @@
 //! GitHub refuses a comment over 65,536 characters: release notes are trimmed first, then
 //! findings, then table rows, and the comment says what was cut. Every untrusted text
 //! (release notes, matched code, messages built from it, lockfile strings) goes through
-//! `notes::sanitize::for_markdown` or into a code block it cannot escape.
+//! `report::sanitize::for_markdown` or into a code block it cannot escape, and no line of
+//! the output starts a workflow command.
 
 mod findings;
 mod notes;
 
 use super::{plural, Links, Report};
-use crate::notes::sanitize::for_markdown;
+use crate::report::sanitize::{commands_inert, for_markdown};
 use std::fmt::Write;
 
 /// The hidden line that identifies bumpcheck's comment on a PR.
@@ -83,7 +84,7 @@ pub fn render(report: &Report, opts: &MarkdownOptions) -> String {
         out
     } else {
         // Only a pathological header is left: cut it at a line.
-        let cut = crate::notes::sanitize::cap(&out, opts.limit.saturating_sub(200), None);
+        let cut = crate::report::sanitize::cap(&out, opts.limit.saturating_sub(200), None);
         format!("{cut}\n")
     }
 }
@@ -176,7 +177,9 @@ fn render_plan(
         .map(|c| format!(", configuration {}", code(c)))
         .unwrap_or_default();
     let _ = writeln!(out, "<sub>bumpcheck {}{config}</sub>", report.tool.version);
-    out
+    // The comment is printed to logs too (the job summary, `--format markdown` in a step):
+    // no line of untrusted text, matched code included, may run as a workflow command.
+    commands_inert(&out)
 }
 
 fn summary(report: &Report) -> String {
@@ -298,7 +301,7 @@ fn cell(text: &str) -> String {
 
 /// Inline code that no backtick in `text` can close early; pipes escaped for tables.
 fn code(text: &str) -> String {
-    let flat: String = crate::notes::sanitize::for_terminal(text)
+    let flat: String = crate::report::sanitize::for_terminal(text)
         .chars()
         .map(|c| if c == '\n' { ' ' } else { c })
         .collect();

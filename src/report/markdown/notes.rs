@@ -2,9 +2,9 @@
 //! first, then each version's section, at most 50 lines each (as Dependabot quotes).
 
 use super::{code, one_line, plural};
-use crate::notes::sanitize::{cap, for_markdown};
 use crate::notes::PackageNotes;
-use crate::report::Report;
+use crate::report::sanitize::{cap, for_markdown};
+use crate::report::{Report, ITEM_CHARS};
 use std::fmt::Write;
 
 /// Lines quoted from one version's section.
@@ -75,7 +75,12 @@ fn package(out: &mut String, n: &PackageNotes, bodies: bool) {
     if !breaking.is_empty() {
         body.push_str("**Breaking changes**\n\n");
         for (version, text) in &breaking {
-            let _ = writeln!(body, "- {}: {}", code(version), one_line(text));
+            let _ = writeln!(
+                body,
+                "- {}: {}",
+                code(version),
+                one_line(&cap(text, ITEM_CHARS, None))
+            );
         }
     }
     if bodies {
@@ -83,7 +88,8 @@ fn package(out: &mut String, n: &PackageNotes, bodies: bool) {
             let _ = writeln!(body, "\n##### {}\n", one_line(&v.title));
             let lines: Vec<&str> = v.body.lines().collect();
             let quoted = lines[..lines.len().min(VERSION_LINES)].join("\n");
-            body.push_str(&for_markdown(&quoted));
+            // One huge line must not cost more than the comment can hold.
+            body.push_str(&for_markdown(&cap(&quoted, PACKAGE_CHARS, None)));
             if lines.len() > VERSION_LINES {
                 let _ = writeln!(
                     body,
@@ -112,7 +118,7 @@ fn package(out: &mut String, n: &PackageNotes, bodies: bool) {
 
 /// Text for an HTML element: escaped, on one line, with control characters dropped.
 fn html(text: &str) -> String {
-    crate::notes::sanitize::for_terminal(text)
+    crate::report::sanitize::for_terminal(text)
         .chars()
         .map(|c| match c {
             '&' => "&amp;".to_string(),
