@@ -147,6 +147,35 @@ pub struct SwitchedLockfile {
     pub to: String,
 }
 
+/// The packages whose release notes are unavailable for one and the same reason, in the
+/// order given, each reason once: a registry that is down makes fifty packages say the
+/// same thing, and the report says it once.
+pub fn unavailable_notes<'a>(
+    notes: impl IntoIterator<Item = &'a crate::notes::PackageNotes>,
+) -> Vec<(&'a str, Vec<&'a str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for n in notes.into_iter().filter(|n| n.versions.is_empty()) {
+        let Some(reason) = n.error.as_deref() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, names)) => names.push(&n.name),
+            None => groups.push((reason, vec![&n.name])),
+        }
+    }
+    groups
+}
+
+/// `a, b, c, and 5 more`: the first few names, each written by `show`.
+pub fn name_list(names: &[&str], show: impl Fn(&str) -> String) -> String {
+    const SHOWN: usize = 8;
+    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| show(n)).collect();
+    if names.len() > SHOWN {
+        listed.push(format!("and {} more", names.len() - SHOWN));
+    }
+    listed.join(", ")
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

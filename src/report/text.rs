@@ -93,6 +93,10 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         );
     }
 
+    let shared: Vec<(&str, Vec<&str>)> = super::unavailable_notes(&report.notes)
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .collect();
     let mut lockfiles: Vec<&str> = report.changes.iter().map(|c| c.lockfile.as_str()).collect();
     lockfiles.dedup();
     if lockfiles.is_empty() && report.switched_lockfiles.is_empty() {
@@ -147,7 +151,7 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
             if let Some(n) = report.notes.iter().find(|n| {
                 n.name == change.name && n.from == change.from && Some(&n.to) == change.to.as_ref()
             }) {
-                write_notes(&mut out, &p, n);
+                write_notes(&mut out, &p, n, &shared);
             }
             if opts.findings {
                 for f in findings {
@@ -170,6 +174,21 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
         }
     }
 
+    // A reason several packages share is said once, here, instead of under each of them.
+    if !shared.is_empty() {
+        let _ = writeln!(out);
+    }
+    for (reason, names) in &shared {
+        let _ = writeln!(
+            out,
+            "{} unavailable for {} packages ({}): {}",
+            p.dim("release notes:"),
+            names.len(),
+            super::name_list(names, clean),
+            clean(reason)
+        );
+    }
+
     if !report.errors.is_empty() {
         let _ = writeln!(out);
         for e in &report.errors {
@@ -189,9 +208,15 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
 /// Highlights listed per package before pointing at `bumpcheck notes`.
 const HIGHLIGHTS_SHOWN: usize = 8;
 
-fn write_notes(out: &mut String, p: &Paint, n: &crate::notes::PackageNotes) {
+fn write_notes(
+    out: &mut String,
+    p: &Paint,
+    n: &crate::notes::PackageNotes,
+    shared: &[(&str, Vec<&str>)],
+) {
     if n.versions.is_empty() {
-        if let Some(e) = &n.error {
+        let said_once = |e: &str| shared.iter().any(|(reason, _)| *reason == e);
+        if let Some(e) = n.error.as_deref().filter(|e| !said_once(e)) {
             let _ = writeln!(
                 out,
                 "    {} unavailable ({})",

@@ -117,6 +117,51 @@ fn a_refused_port_is_given_up_on_after_a_few_attempts() {
     }
 }
 
+/// Fifty packages told the same thing make one line of the text and Markdown reports, not
+/// fifty.
+#[test]
+fn a_reason_many_packages_share_is_said_once() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let repo = npm_upgrade(&names(50));
+    let dead = format!("http://127.0.0.1:{port}/");
+    for format in ["text", "markdown"] {
+        let out = repo
+            .bumpcheck(&[
+                "check",
+                "--base",
+                "HEAD~1",
+                "--fail-on",
+                "never",
+                "--format",
+                format,
+            ])
+            .env_remove("BUMPCHECK_OFFLINE")
+            .env("npm_config_registry", &dead)
+            .env("GITHUB_API_URL", &dead)
+            .env("BUMPCHECK_HTTP_BACKOFF_MS", "10")
+            .envs(ENV.iter().copied())
+            .output()
+            .unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = out.lines().filter(|l| l.contains("unreachable")).collect();
+        // The packages asked before the breaker opened may each have their own reason.
+        assert!(lines.len() <= BOUND, "{format}: {lines:#?}");
+        let grouped = lines
+            .iter()
+            .find(|l| l.contains("and ") && l.contains(" more"))
+            .unwrap_or_else(|| panic!("{format}: no grouped line in {out}"));
+        if format == "text" {
+            assert!(
+                grouped.contains("release notes: unavailable for "),
+                "{grouped}"
+            );
+        }
+    }
+}
+
 /// A server that accepts connections and never answers, counting them.
 fn black_hole() -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -4,7 +4,7 @@
 use super::{code, one_line, plural};
 use crate::notes::PackageNotes;
 use crate::report::sanitize::{cap, for_markdown};
-use crate::report::{Report, ITEM_CHARS};
+use crate::report::{name_list, unavailable_notes, Report, ITEM_CHARS};
 use std::fmt::Write;
 
 /// Lines quoted from one version's section.
@@ -25,22 +25,16 @@ pub fn section(out: &mut String, report: &Report, order: &[usize], bodies: bool,
         return;
     }
     out.push_str("\n#### Release notes\n");
-    let mut unavailable = Vec::new();
-    for &i in order.iter().take(kept) {
-        let n = &report.notes[i];
-        if n.versions.is_empty() {
-            if let Some(e) = &n.error {
-                let reason: String = e.chars().take(300).collect();
-                unavailable.push(format!("- {}: {}", code(&n.name), one_line(&reason)));
-            }
-            continue;
-        }
+    let kept: Vec<&PackageNotes> = order.iter().take(kept).map(|&i| &report.notes[i]).collect();
+    for n in kept.iter().filter(|n| !n.versions.is_empty()) {
         package(out, n, bodies);
     }
+    let unavailable = unavailable_notes(kept.iter().copied());
     if !unavailable.is_empty() {
         out.push_str("\nRelease notes unavailable:\n\n");
-        for line in unavailable {
-            let _ = writeln!(out, "{line}");
+        for (reason, names) in unavailable {
+            let reason: String = reason.chars().take(300).collect();
+            let _ = writeln!(out, "- {}: {}", name_list(&names, code), one_line(&reason));
         }
     }
 }
