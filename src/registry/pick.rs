@@ -1,10 +1,13 @@
 //! Choosing the target version among what a registry lists: an exact version that is
-//! published, a dist-tag, or the highest version a range admits, prereleases only when
-//! the range names one (npm's reading).
+//! published, a dist-tag, or the highest version a range admits, read with the package
+//! manager's own semantics (node-semver, cargo's `semver`, PEP 440 with pip's
+//! pre-release rule, RubyGems), prereleases only when the range names one.
 
 use super::spelling;
 use crate::ecosystem::Ecosystem;
-use crate::version::{self, Range};
+use crate::version::{
+    self, GemRequirement, GemRequirementError, PythonSpecifiers, Range, SpecifierError,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -13,10 +16,9 @@ use std::fmt;
 pub enum Wanted {
     /// An exact version, as the registry spells it.
     Exact(String),
-    /// A range: npm's syntax, cargo's requirement syntax for crates, for Python the
-    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's, for gems
-    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`), for Composer its constraints (`^11`,
-    /// `~10.0`, `11.*`, `^10 || ^11`).
+    /// A range: npm's syntax, cargo's requirement syntax for crates, PEP 440 specifiers
+    /// for Python (`>=2,<3`, `~=2.1`, `!=2.0.*`), RubyGems' requirements for gems
+    /// (`~> 7.1, >= 7.1.3`), Composer's constraints (`^11`, `~10.0`, `11.*`, `^10 || ^11`).
     Range(String),
     /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
     Tag(String),
@@ -58,13 +60,17 @@ pub fn highest(
                 .map(|(_, raw)| raw.clone()),
             None => None,
         },
-        Wanted::Range(raw) => {
-            let matches = matcher(ecosystem, raw)?;
-            parsed()
-                .filter(|(p, _)| matches(p))
-                .max_by(|a, b| a.0.cmp(&b.0))
-                .map(|(_, raw)| raw.clone())
-        }
+        Wanted::Range(raw) => match ecosystem {
+            Ecosystem::Pypi => python_specifiers(raw).ok()?.highest(versions).cloned(),
+            Ecosystem::Rubygems => gem_requirement(raw).ok()?.highest(versions).cloned(),
+            _ => {
+                let matches = matcher(ecosystem, raw)?;
+                parsed()
+                    .filter(|(p, _)| matches(p))
+                    .max_by(|a, b| a.0.cmp(&b.0))
+                    .map(|(_, raw)| raw.clone())
+            }
+        },
     }
 }
 
@@ -74,15 +80,50 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
         Ecosystem::Cargo => semver::VersionReq::parse(raw)
             .map(|_| ())
             .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
-        _ => Range::parse(&as_npm(ecosystem, raw)?).map(|_| ()),
+        Ecosystem::Pypi => python_specifiers(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Ecosystem::Rubygems => gem_requirement(raw).map(|_| ()).map_err(|e| e.to_string()),
+        _ => Range::parse(&as_npm(ecosystem, raw)?)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
     }
 }
 
-/// The range in npm's syntax, which `Range` reads (with RubyGems' `~>`).
+/// Whether `raw` is a version of one or two numbers alone (`7`, `2.1`): preview reads it
+/// as that series.
+fn bare_partial(raw: &str) -> bool {
+    let t = raw.trim();
+    !t.is_empty()
+        && t.split('.').count() < 3
+        && t.split('.')
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// PEP 440 specifiers. A bare partial version (`2`, `2.1`), which is no specifier, means
+/// its series (`==2.*`): `preview pypi:pydantic@2` asks for pydantic 2.
+fn python_specifiers(raw: &str) -> Result<PythonSpecifiers, SpecifierError> {
+    if bare_partial(raw) {
+        PythonSpecifiers::parse(&format!("=={}.*", raw.trim()))
+    } else {
+        PythonSpecifiers::parse(raw)
+    }
+}
+
+/// A gem requirement. A bare partial version (`7`, `7.1`), which RubyGems reads as `= 7`,
+/// means its series here (`~> 7.0`, `~> 7.1.0`): `preview gem:rails@7` asks for rails 7,
+/// whichever minor is newest.
+fn gem_requirement(raw: &str) -> Result<GemRequirement, GemRequirementError> {
+    if bare_partial(raw) {
+        GemRequirement::parse(&format!("~> {}.0", raw.trim()))
+    } else {
+        GemRequirement::parse(raw)
+    }
+}
+
+/// The range in npm's syntax, which `Range` reads: Composer constraints are rewritten.
 fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
     match ecosystem {
-        Ecosystem::Pypi => pep440_as_npm(raw),
-        Ecosystem::Rubygems => spelling::gem_as_npm(raw),
         Ecosystem::Packagist => spelling::composer_as_npm(raw),
         _ => Ok(raw.to_string()),
     }
@@ -103,45 +144,6 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
-}
-
-/// PEP 440 specifiers in npm's syntax: `>=2,<3` -> `>=2 <3`, `==2.0` -> `=2.0`,
-/// `~=2.1` -> `>=2.1 <3`, `~=2.1.3` -> `>=2.1.3 <2.2`.
-fn pep440_as_npm(raw: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if part.starts_with("!=") || part.starts_with("===") {
-            return Err(format!(
-                "`{part}` in `{raw}`: preview reads `==`, `>=`, `<=`, `>`, `<` and `~=`"
-            ));
-        }
-        if let Some(v) = part.strip_prefix("~=") {
-            let v = v.trim();
-            let mut segments: Vec<u64> = Vec::new();
-            for s in v.split('.') {
-                let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-                segments.push(
-                    digits
-                        .parse()
-                        .map_err(|_| format!("`{part}` in `{raw}`: not a version"))?,
-                );
-            }
-            if segments.len() < 2 {
-                return Err(format!(
-                    "`{part}` in `{raw}`: `~=` needs two segments or more"
-                ));
-            }
-            segments.pop();
-            *segments.last_mut().expect("two segments or more") += 1;
-            let upper: Vec<String> = segments.iter().map(u64::to_string).collect();
-            out.push(format!(">={v} <{}", upper.join(".")));
-        } else if let Some(v) = part.strip_prefix("==") {
-            out.push(format!("={}", v.trim()));
-        } else {
-            out.push(part.to_string());
-        }
-    }
-    Ok(out.join(" "))
 }
 
 #[cfg(test)]
@@ -233,8 +235,16 @@ mod tests {
             highest(Ecosystem::Pypi, &vs, &Wanted::Exact("2.0".into()), &none).as_deref(),
             Some("2.0.0")
         );
-        assert!(check_range(Ecosystem::Pypi, "!=2.0").is_err());
-        assert_eq!(pep440_as_npm("~=2.1.3").unwrap(), ">=2.1.3 <2.2");
+        assert_eq!(pick(">=2,!=2.8.0").as_deref(), Some("2.7.1"));
+        assert_eq!(
+            pick("<=2.7").as_deref(),
+            Some("2.0.0"),
+            "2.7.1 is above 2.7"
+        );
+        assert_eq!(pick(">2.7,<2.8").as_deref(), Some("2.7.1"));
+        assert_eq!(pick(">=2.8.0b1").as_deref(), Some("3.0.0a1"));
+        assert!(check_range(Ecosystem::Pypi, "!=2.0").is_ok());
+        assert!(check_range(Ecosystem::Pypi, "=>2.0").is_err());
     }
 
     #[test]
@@ -251,7 +261,8 @@ mod tests {
             Some("7.2.0.beta1")
         );
         assert_eq!(pick("~> 9"), None);
-        assert!(check_range(Ecosystem::Rubygems, "!= 7.1.3").is_err());
+        assert_eq!(pick("!= 7.2.2, < 8").as_deref(), Some("7.1.5"));
+        assert!(check_range(Ecosystem::Rubygems, "~> x").is_err());
     }
 
     #[test]
