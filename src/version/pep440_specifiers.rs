@@ -76,7 +76,7 @@ impl PythonSpecifiers {
         if self.standard.is_empty() {
             return true;
         }
-        Version::from_str(raw_version).is_ok_and(|v| self.standard.iter().all(|s| s.contains(&v)))
+        Version::from_str(raw_version).is_ok_and(|v| self.standard.iter().all(|s| matches(s, &v)))
     }
 
     /// The versions `pip` would consider, in the given order: those the set contains,
@@ -105,6 +105,65 @@ impl PythonSpecifiers {
             .into_iter()
             .max_by_key(|v| Version::from_str(v.trim()).ok())
     }
+}
+
+/// One specifier on one version. `pep440_rs` answers, except where `packaging` (pip)
+/// reads PEP 440 differently and the differential test showed it: prefix matching pads
+/// the candidate's release with zeros (`1` is not in `==1.2.*`), `<V` leaves out only
+/// V's own pre-releases (`2.dev0` is in `<2b2`), and `>V` only V's own post-releases
+/// and local versions (`1.0.post1` is in `>1.0a1`).
+fn matches(spec: &VersionSpecifier, v: &Version) -> bool {
+    let own = spec.version();
+    let v_public = v.clone().without_local();
+    match spec.operator() {
+        Operator::EqualStar => prefix_matches(own, &v_public),
+        Operator::NotEqualStar => !prefix_matches(own, &v_public),
+        Operator::LessThan => {
+            if v_public >= *own {
+                return false;
+            }
+            if own.any_prerelease() {
+                return true;
+            }
+            // [V.dev0, V): V's pre-releases, which `<V` does not mean.
+            let floor = Version::new(own.release().iter().copied())
+                .with_epoch(own.epoch())
+                .with_post(own.post())
+                .with_dev(Some(0));
+            v_public < floor
+        }
+        Operator::GreaterThan => {
+            if *v <= *own {
+                return false;
+            }
+            let same_release = v.epoch() == own.epoch()
+                && release_cmp(v.release(), own.release()).is_eq()
+                && v.pre() == own.pre();
+            let own_local = v_public == *own;
+            let own_post =
+                own.post().is_none() && own.dev().is_none() && same_release && v.is_post();
+            !own_local && !own_post
+        }
+        _ => spec.contains(v),
+    }
+}
+
+/// `==V.*`: same epoch, and the candidate's release, padded with zeros, starts with V's.
+fn prefix_matches(own: &Version, v: &Version) -> bool {
+    own.epoch() == v.epoch()
+        && own
+            .release()
+            .iter()
+            .enumerate()
+            .all(|(i, n)| v.release().get(i).copied().unwrap_or(0) == *n)
+}
+
+/// Release segments compared as PEP 440 does: missing segments are zeros.
+fn release_cmp(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    (0..a.len().max(b.len()))
+        .map(|i| a.get(i).unwrap_or(&0).cmp(b.get(i).unwrap_or(&0)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 #[cfg(test)]

@@ -1,0 +1,459 @@
+//! Differential tests: ranges as bumpcheck reads them against the package managers' own
+//! implementations (node-semver run by node, `packaging` run by python3, RubyGems run by
+//! ruby), on thousands of (range, version) pairs generated from a fixed seed. Each
+//! reference answers every pair in one process call. A reference that is not installed
+//! skips its test, saying so; `.ci/run` installs them and passes their locations in
+//! `BUMPCHECK_NODE_SEMVER` (the semver package folder), `BUMPCHECK_PACKAGING_PYTHON` (a
+//! python with packaging) and `BUMPCHECK_RUBY`.
+
+use bumpcheck::version::{GemRequirement, GemVersion, PythonSpecifiers, Range};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PAIRS: usize = 6000;
+
+/// The reference's location: the variable, else the place `.ci/run` installs it under
+/// target/diff-refs/; `None` when it is not there.
+fn reference(var: &str, default: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(default));
+    path.exists().then_some(path)
+}
+
+/// Runs `program script input.json` and reads the JSON list it prints.
+fn answers(program: &Path, script: &str, input: &Value, env: &[(&str, &Path)]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let input_path = dir.path().join("input.json");
+    let script_path = dir.path().join("script");
+    std::fs::write(&input_path, input.to_string()).unwrap();
+    std::fs::write(&script_path, script).unwrap();
+    let mut cmd = Command::new(program);
+    cmd.arg(&script_path).arg(&input_path);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the reference runs");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the reference prints a JSON list")
+}
+
+/// Compares bumpcheck's answers with the reference's, prints the agreement and the
+/// first disagreements with their exact range and version, and fails on any.
+fn compare(what: &str, pairs: &[(String, String)], ours: &[Value], theirs: &[Value]) {
+    assert_eq!(ours.len(), theirs.len());
+    let disagreements: Vec<String> = pairs
+        .iter()
+        .zip(ours.iter().zip(theirs))
+        .filter(|(_, (a, b))| a != b)
+        .map(|((r, v), (a, b))| {
+            format!("  range `{r}` version `{v}`: bumpcheck {a}, reference {b}")
+        })
+        .collect();
+    let agree = pairs.len() - disagreements.len();
+    println!(
+        "{what}: {} pairs compared, {agree} agree ({:.2}%)",
+        pairs.len(),
+        100.0 * agree as f64 / pairs.len() as f64
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{what}: {} disagreements:\n{}",
+        disagreements.len(),
+        disagreements[..disagreements.len().min(40)].join("\n")
+    );
+}
+
+fn pick<'a>(rng: &mut fastrand::Rng, options: &[&'a str]) -> &'a str {
+    options[rng.usize(..options.len())]
+}
+
+// ---- npm ----
+
+fn npm_partial(rng: &mut fastrand::Rng) -> String {
+    let ids = ["0", "1", "2", "3", "10", "x", "X", "*", "01"];
+    let n = rng.usize(1..=3);
+    let mut parts: Vec<String> = (0..n).map(|_| pick(rng, &ids).to_string()).collect();
+    if rng.bool() {
+        // Mostly numbers: wildcards everywhere would hide the ordinary cases.
+        for p in parts.iter_mut() {
+            *p = pick(rng, &["0", "1", "2", "3"]).to_string();
+        }
+    }
+    let mut s = parts.join(".");
+    if n == 3 && rng.u8(..4) == 0 {
+        s.push('-');
+        s.push_str(pick(rng, &["alpha", "beta.1", "rc.0", "0", "1", "alpha.2"]));
+    }
+    if rng.u8(..20) == 0 {
+        s.push_str("+build.5");
+    }
+    let prefix = pick(rng, &["", "", "", "", "v", "=", "v=", "= "]);
+    format!("{prefix}{s}")
+}
+
+fn npm_comparator(rng: &mut fastrand::Rng) -> String {
+    let op = pick(
+        rng,
+        &[
+            "", "", "=", "<", "<=", ">", ">=", "~", "~>", "^", "< ", ">= ", "^ ", "~ ",
+        ],
+    );
+    format!("{op}{}", npm_partial(rng))
+}
+
+fn npm_range(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(..25) == 0 {
+        let odd = [
+            "",
+            "*",
+            "x",
+            "X",
+            "x.x",
+            "x.x.x",
+            ">=*",
+            "<*",
+            ">*",
+            "<<1",
+            "1.2.3.4",
+            "x.1",
+            "1.x.2",
+            "~",
+            "^",
+            "||",
+            "1 ||",
+            "* || 1.0.0-rc.1",
+            ">=0.0.0",
+            "<0.0.0-0 || 1",
+            "1.2.3 -2",
+            "1.2.3- 2",
+            "=1.x",
+            "=0.7.x",
+            "=1",
+            "1.x - 2",
+            "x - 1.2",
+            ">1.x <=2.x",
+            "~1.2.3-beta",
+            "^0.0.1-rc.1",
+            "^0.x",
+            "~0",
+            ">=1.0.0 <1.0.0",
+            "not a range",
+            "9007199254740992",
+            "^9007199254740991",
+        ];
+        return pick(rng, &odd).to_string();
+    }
+    let sets = rng.usize(1..=3);
+    (0..sets)
+        .map(|_| {
+            if rng.u8(..5) == 0 {
+                format!("{} - {}", npm_partial(rng), npm_partial(rng))
+            } else {
+                let n = rng.usize(1..=2);
+                (0..n)
+                    .map(|_| npm_comparator(rng))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(pick(rng, &[" || ", "||"]))
+}
+
+fn npm_version(rng: &mut fastrand::Rng) -> String {
+    let n = |rng: &mut fastrand::Rng| pick(rng, &["0", "1", "2", "3", "10"]).to_string();
+    let mut v = format!("{}.{}.{}", n(rng), n(rng), n(rng));
+    if rng.u8(..3) == 0 {
+        v.push('-');
+        v.push_str(pick(
+            rng,
+            &["alpha", "beta.1", "rc.0", "0", "1", "alpha.2", "beta"],
+        ));
+    }
+    v
+}
+
+const NODE_SCRIPT: &str = r#"
+const semver = require(process.env.NODE_SEMVER);
+const pairs = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const out = pairs.map(([r, v]) => {
+  let range;
+  try { range = new semver.Range(r); } catch (e) { return null; }
+  return range.test(v);
+});
+process.stdout.write(JSON.stringify(out));
+"#;
+
+#[test]
+fn npm_ranges_agree_with_node_semver() {
+    let Some(semver_pkg) = reference(
+        "BUMPCHECK_NODE_SEMVER",
+        "target/diff-refs/node/node_modules/semver",
+    ) else {
+        println!("skipped: node-semver not installed");
+        return;
+    };
+    let mut rng = fastrand::Rng::with_seed(12);
+    let pairs: Vec<(String, String)> = (0..PAIRS)
+        .map(|_| (npm_range(&mut rng), npm_version(&mut rng)))
+        .collect();
+    let ours: Vec<Value> = pairs
+        .iter()
+        .map(|(r, v)| match Range::parse(r) {
+            Ok(range) => Value::Bool(range.satisfied_by(&semver::Version::parse(v).unwrap())),
+            Err(_) => Value::Null,
+        })
+        .collect();
+    let theirs = answers(
+        Path::new("node"),
+        NODE_SCRIPT,
+        &serde_json::to_value(&pairs).unwrap(),
+        &[("NODE_SEMVER", &semver_pkg)],
+    );
+    compare("npm ranges (node-semver)", &pairs, &ours, &theirs);
+}
+
+// ---- PyPI ----
+
+fn pep440_version(rng: &mut fastrand::Rng, for_specifier: bool) -> String {
+    let n = rng.usize(1..=3);
+    let mut v: String = (0..n)
+        .map(|_| pick(rng, &["0", "1", "2", "10"]))
+        .collect::<Vec<_>>()
+        .join(".");
+    if rng.u8(..8) == 0 {
+        v = format!("1!{v}");
+    }
+    if rng.u8(..4) == 0 {
+        v.push_str(pick(rng, &["a1", "b2", "rc1", "a0", "-RC1", ".beta2"]));
+    }
+    if rng.u8(..6) == 0 {
+        v.push_str(pick(rng, &[".post1", ".post0", "-1", ".POST2"]));
+    }
+    if rng.u8(..6) == 0 {
+        v.push_str(pick(rng, &[".dev0", ".dev3"]));
+    }
+    if !for_specifier && rng.u8(..8) == 0 {
+        v.push_str(pick(rng, &["+local.1", "+abc"]));
+    }
+    if !for_specifier && rng.u8(..20) == 0 {
+        v = format!("v{v}");
+    }
+    v
+}
+
+fn pep440_specifier(rng: &mut fastrand::Rng) -> String {
+    let op = pick(
+        rng,
+        &["==", "!=", "<", "<=", ">", ">=", "~=", "===", "== ", ">= "],
+    );
+    let mut v = pep440_version(rng, true);
+    if op.starts_with("==") && op != "===" && rng.u8(..3) == 0 {
+        v.push_str(".*");
+    }
+    if op == "!=" && rng.u8(..3) == 0 {
+        v.push_str(".*");
+    }
+    if rng.u8(..12) == 0 {
+        v.push_str(pick(rng, &["+local.1", "+abc"]));
+    }
+    format!("{op}{v}")
+}
+
+fn pep440_specifiers(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(..25) == 0 {
+        let odd = [
+            "",
+            "=>1.0",
+            "~=1",
+            "<1.*",
+            "==1.*.1",
+            "1.0",
+            ">=1.0,",
+            ",<2",
+            "===foo",
+            "== 1.0.*",
+            "~=1.0.*",
+            ">=1.0 ,<2.0",
+            "!=1.0+local",
+            "<=1!1.0",
+        ];
+        return pick(rng, &odd).to_string();
+    }
+    let n = rng.usize(1..=3);
+    (0..n)
+        .map(|_| pep440_specifier(rng))
+        .collect::<Vec<_>>()
+        .join(pick(rng, &[",", ", "]))
+}
+
+const PYTHON_SCRIPT: &str = r#"
+import json, sys
+from packaging.specifiers import SpecifierSet, InvalidSpecifier
+data = json.load(open(sys.argv[1]))
+out = {"contains": [], "filter": []}
+for s, v in data["pairs"]:
+    try:
+        spec = SpecifierSet(s)
+    except InvalidSpecifier:
+        out["contains"].append(None)
+        continue
+    out["contains"].append(spec.contains(v, prereleases=True))
+for s, vs in data["lists"]:
+    try:
+        spec = SpecifierSet(s)
+    except InvalidSpecifier:
+        out["filter"].append(None)
+        continue
+    out["filter"].append(list(spec.filter(vs)))
+print(json.dumps([out]))
+"#;
+
+#[test]
+fn python_specifiers_agree_with_packaging() {
+    let Some(python) = reference(
+        "BUMPCHECK_PACKAGING_PYTHON",
+        "target/diff-refs/py/bin/python",
+    ) else {
+        println!("skipped: packaging not installed");
+        return;
+    };
+    let mut rng = fastrand::Rng::with_seed(440);
+    let pairs: Vec<(String, String)> = (0..PAIRS)
+        .map(|_| (pep440_specifiers(&mut rng), pep440_version(&mut rng, false)))
+        .collect();
+    // Lists of published versions, for pip's pick: which versions the set lets through.
+    let lists: Vec<(String, Vec<String>)> = (0..600)
+        .map(|_| {
+            let vs = (0..8).map(|_| pep440_version(&mut rng, false)).collect();
+            (pep440_specifiers(&mut rng), vs)
+        })
+        .collect();
+    let input = serde_json::json!({"pairs": pairs, "lists": lists});
+    let theirs = answers(&python, PYTHON_SCRIPT, &input, &[]).remove(0);
+    let ours: Vec<Value> = pairs
+        .iter()
+        .map(|(s, v)| match PythonSpecifiers::parse(s) {
+            Ok(set) => Value::Bool(set.contains(v)),
+            Err(_) => Value::Null,
+        })
+        .collect();
+    compare(
+        "PEP 440 specifiers (packaging)",
+        &pairs,
+        &ours,
+        theirs["contains"].as_array().unwrap(),
+    );
+    let ours: Vec<Value> = lists
+        .iter()
+        .map(|(s, vs)| match PythonSpecifiers::parse(s) {
+            Ok(set) => serde_json::to_value(set.filter(vs)).unwrap(),
+            Err(_) => Value::Null,
+        })
+        .collect();
+    let list_pairs: Vec<(String, String)> = lists
+        .iter()
+        .map(|(s, vs)| (s.clone(), vs.join(" ")))
+        .collect();
+    compare(
+        "PEP 440 pre-release filter (packaging)",
+        &list_pairs,
+        &ours,
+        theirs["filter"].as_array().unwrap(),
+    );
+}
+
+// ---- RubyGems ----
+
+fn gem_version(rng: &mut fastrand::Rng) -> String {
+    let n = rng.usize(1..=4);
+    let mut v: String = (0..n)
+        .map(|_| pick(rng, &["0", "1", "2", "10"]))
+        .collect::<Vec<_>>()
+        .join(".");
+    if rng.u8(..4) == 0 {
+        v.push_str(pick(
+            rng,
+            &[".beta1", ".rc1", ".pre", ".a", "-rc1", ".beta.2"],
+        ));
+    }
+    v
+}
+
+fn gem_requirement(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(..25) == 0 {
+        let odd = [
+            "",
+            "~> x",
+            ">= 1.0,",
+            "=> 1",
+            "1.0.",
+            "~>1",
+            "!=1.0.0",
+            "= 1.0-rc1",
+        ];
+        return pick(rng, &odd).to_string();
+    }
+    let n = rng.usize(1..=2);
+    (0..n)
+        .map(|_| {
+            let op = pick(
+                rng,
+                &["", "= ", "!= ", "> ", "< ", ">= ", "<= ", "~> ", "~>"],
+            );
+            format!("{op}{}", gem_version(rng))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const RUBY_SCRIPT: &str = r#"
+require 'json'
+pairs = JSON.parse(File.read(ARGV[0]))
+out = pairs.map do |r, v|
+  next nil if r.strip.empty?
+  begin
+    req = Gem::Requirement.new(*r.split(',', -1).map(&:strip))
+  rescue ArgumentError, Gem::Requirement::BadRequirementError
+    next nil
+  end
+  req.satisfied_by?(Gem::Version.new(v))
+end
+print JSON.generate(out)
+"#;
+
+#[test]
+fn gem_requirements_agree_with_rubygems() {
+    let ruby = std::env::var_os("BUMPCHECK_RUBY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("ruby"));
+    if Command::new(&ruby).arg("--version").output().is_err() {
+        println!("skipped: ruby not installed");
+        return;
+    }
+    let mut rng = fastrand::Rng::with_seed(7);
+    let pairs: Vec<(String, String)> = (0..PAIRS)
+        .map(|_| (gem_requirement(&mut rng), gem_version(&mut rng)))
+        .collect();
+    let ours: Vec<Value> = pairs
+        .iter()
+        .map(|(r, v)| match GemRequirement::parse(r) {
+            Ok(req) => Value::Bool(req.satisfied_by(&GemVersion::parse(v).unwrap())),
+            Err(_) => Value::Null,
+        })
+        .collect();
+    let theirs = answers(
+        &ruby,
+        RUBY_SCRIPT,
+        &serde_json::to_value(&pairs).unwrap(),
+        &[],
+    );
+    compare("gem requirements (RubyGems)", &pairs, &ours, &theirs);
+}
