@@ -123,11 +123,11 @@ fn sugar(pattern: &Regex, word: &str, f: fn(&Parts) -> Option<String>) -> Option
     }
 }
 
-/// The major, minor, patch and prerelease a partial version captured (`""` where absent).
+/// The major (`mj`), minor (`mn`), patch (`pt`) and prerelease a partial version captured (`""` where absent).
 struct Parts<'a> {
-    major: &'a str,
-    minor: &'a str,
-    patch: &'a str,
+    mj: &'a str,
+    mn: &'a str,
+    pt: &'a str,
     pre: &'a str,
 }
 
@@ -135,9 +135,9 @@ impl<'a> Parts<'a> {
     fn from(c: &Captures<'a>, first: usize) -> Parts<'a> {
         let at = |i: usize| c.get(first + i).map_or("", |m| m.as_str());
         Parts {
-            major: at(0),
-            minor: at(1),
-            patch: at(2),
+            mj: at(0),
+            mn: at(1),
+            pt: at(2),
             pre: at(3),
         }
     }
@@ -155,12 +155,7 @@ fn bump(n: &str) -> Option<String> {
 }
 
 fn tilde(p: &Parts) -> Option<String> {
-    let Parts {
-        major: mj,
-        minor: mn,
-        patch: pt,
-        pre,
-    } = *p;
+    let Parts { mj, mn, pt, pre } = *p;
     Some(if is_x(mj) {
         String::new()
     } else if is_x(mn) {
@@ -175,12 +170,7 @@ fn tilde(p: &Parts) -> Option<String> {
 }
 
 fn caret(p: &Parts) -> Option<String> {
-    let Parts {
-        major: mj,
-        minor: mn,
-        patch: pt,
-        pre,
-    } = *p;
+    let Parts { mj, mn, pt, pre } = *p;
     if is_x(mj) {
         return Some(String::new());
     }
@@ -213,12 +203,7 @@ fn xrange(word: &str) -> Option<String> {
         return Some(word.to_string());
     };
     let mut op = c.get(1).map_or("", |m| m.as_str());
-    let Parts {
-        major: mj,
-        minor: mn,
-        patch: pt,
-        ..
-    } = Parts::from(&c, 2);
+    let Parts { mj, mn, pt, .. } = Parts::from(&c, 2);
     // An x before a number (`x.1`, `1.x.2`) is no x-range: the word stays as written
     // and fails later as a comparator.
     if (is_x(mj) && !is_x(mn)) || (is_x(mn) && !pt.is_empty() && !is_x(pt)) {
@@ -276,23 +261,23 @@ fn hyphen(c: &Captures) -> Option<String> {
     let whole = |i: usize| c.get(i).map_or("", |m| m.as_str());
     let from = Parts::from(c, 2);
     let to = Parts::from(c, 8);
-    let low = if is_x(from.major) {
+    let low = if is_x(from.mj) {
         String::new()
-    } else if is_x(from.minor) {
-        format!(">={}.0.0", from.major)
-    } else if is_x(from.patch) {
-        format!(">={}.{}.0", from.major, from.minor)
+    } else if is_x(from.mn) {
+        format!(">={}.0.0", from.mj)
+    } else if is_x(from.pt) {
+        format!(">={}.{}.0", from.mj, from.mn)
     } else {
         format!(">={}", whole(1))
     };
-    let high = if is_x(to.major) {
+    let high = if is_x(to.mj) {
         String::new()
-    } else if is_x(to.minor) {
-        format!("<{}.0.0-0", bump(to.major)?)
-    } else if is_x(to.patch) {
-        format!("<{}.{}.0-0", to.major, bump(to.minor)?)
+    } else if is_x(to.mn) {
+        format!("<{}.0.0-0", bump(to.mj)?)
+    } else if is_x(to.pt) {
+        format!("<{}.{}.0-0", to.mj, bump(to.mn)?)
     } else if !to.pre.is_empty() {
-        format!("<={}.{}.{}-{}", to.major, to.minor, to.patch, to.pre)
+        format!("<={}.{}.{}-{}", to.mj, to.mn, to.pt, to.pre)
     } else {
         format!("<={}", whole(7))
     };

@@ -258,4 +258,38 @@ mod tests {
         assert!(sat("*", "0.1.0") && !sat("*", "1.0.0-alpha"));
         assert!(sat("4 || 5", "4.21.2"));
     }
+
+    /// Each answer checked against node-semver 7.8.6 (`semver.satisfies`).
+    #[test]
+    fn reads_ranges_as_node_semver_does() {
+        let sat = |r: &str, ver: &str| Range::parse(r).unwrap().satisfied_by(&v(ver));
+        // x-ranges with `=` and `v`, x anywhere.
+        assert!(sat("=1.x", "1.9.0") && !sat("=1.x", "2.0.0"));
+        assert!(sat("=0.7.x", "0.7.3") && !sat("=0.7.x", "0.8.0"));
+        assert!(sat("=1", "1.4.0") && sat("x", "3.0.0") && sat("X", "0.0.1"));
+        assert!(sat("x.x", "1.2.3") && sat("", "1.0.0"));
+        // Hyphen ranges with partial and x ends; `>`/`<=` on partials.
+        assert!(sat("1.x - 2", "2.9.9") && !sat("1.x - 2", "3.0.0") && sat("1.x - 2", "1.0.0"));
+        assert!(sat("1.2.3 - 2.x", "2.5.0"));
+        assert!(sat(">1.x", "2.0.0") && !sat(">1.x", "1.9.9"));
+        assert!(sat("<=1.2", "1.2.9") && !sat("<=1.2", "1.3.0"));
+        // A set that is ANY alone replaces the others, and admits no prerelease.
+        assert!(!sat("* || 1.0.0-rc.1", "1.0.0-rc.1"));
+        assert!(sat("1.0.0-rc.1 || 2", "1.0.0-rc.1"));
+        // Caret and tilde on prereleases; `~>` is npm's tilde, not RubyGems'.
+        assert!(sat("^0.0.1-rc.1", "0.0.1") && !sat("^0.0.1-rc.1", "0.0.2"));
+        assert!(sat("~1.2.3-beta", "1.2.3-beta.2") && !sat("~1.2.3-beta", "1.2.4-beta"));
+        assert!(sat("~>1.2", "1.2.5") && !sat("~>1.2", "1.3.0"));
+        for refused in [
+            "x.1",
+            "1.x.2",
+            "<<1",
+            "1.2.3.4",
+            ">=1.0.0 -2",
+            "not a range",
+            "^9007199254740992",
+        ] {
+            assert!(Range::parse(refused).is_err(), "{refused}");
+        }
+    }
 }

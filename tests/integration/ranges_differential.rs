@@ -14,12 +14,22 @@ use std::process::Command;
 const PAIRS: usize = 6000;
 
 /// The reference's location: the variable, else the place `.ci/run` installs it under
-/// target/diff-refs/; `None` when it is not there.
-fn reference(var: &str, default: &str) -> Option<PathBuf> {
+/// target/diff-refs/; `None`, saying the test skips, when it is not there.
+fn reference(var: &str, default: &str, name: &str) -> Option<PathBuf> {
     let path = std::env::var_os(var)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(default));
-    path.exists().then_some(path)
+    if !path.exists() {
+        println!("skipped: {name} not installed");
+        return None;
+    }
+    Some(path)
+}
+
+/// `n` items from a generator seeded with `seed`: the same pairs on every run.
+fn generate<T>(seed: u64, n: usize, mut f: impl FnMut(&mut fastrand::Rng) -> T) -> Vec<T> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..n).map(|_| f(&mut rng)).collect()
 }
 
 /// Runs `program script input.json` and reads the JSON list it prints.
@@ -196,14 +206,11 @@ fn npm_ranges_agree_with_node_semver() {
     let Some(semver_pkg) = reference(
         "BUMPCHECK_NODE_SEMVER",
         "target/diff-refs/node/node_modules/semver",
+        "node-semver",
     ) else {
-        println!("skipped: node-semver not installed");
         return;
     };
-    let mut rng = fastrand::Rng::with_seed(12);
-    let pairs: Vec<(String, String)> = (0..PAIRS)
-        .map(|_| (npm_range(&mut rng), npm_version(&mut rng)))
-        .collect();
+    let pairs = generate(12, PAIRS, |rng| (npm_range(rng), npm_version(rng)));
     let ours: Vec<Value> = pairs
         .iter()
         .map(|(r, v)| match Range::parse(r) {
@@ -321,21 +328,18 @@ fn python_specifiers_agree_with_packaging() {
     let Some(python) = reference(
         "BUMPCHECK_PACKAGING_PYTHON",
         "target/diff-refs/py/bin/python",
+        "packaging",
     ) else {
-        println!("skipped: packaging not installed");
         return;
     };
-    let mut rng = fastrand::Rng::with_seed(440);
-    let pairs: Vec<(String, String)> = (0..PAIRS)
-        .map(|_| (pep440_specifiers(&mut rng), pep440_version(&mut rng, false)))
-        .collect();
+    let pairs = generate(440, PAIRS, |rng| {
+        (pep440_specifiers(rng), pep440_version(rng, false))
+    });
     // Lists of published versions, for pip's pick: which versions the set lets through.
-    let lists: Vec<(String, Vec<String>)> = (0..600)
-        .map(|_| {
-            let vs = (0..8).map(|_| pep440_version(&mut rng, false)).collect();
-            (pep440_specifiers(&mut rng), vs)
-        })
-        .collect();
+    let lists: Vec<(String, Vec<String>)> = generate(441, 600, |rng| {
+        let vs = (0..8).map(|_| pep440_version(rng, false)).collect();
+        (pep440_specifiers(rng), vs)
+    });
     let input = serde_json::json!({"pairs": pairs, "lists": lists});
     let theirs = answers(&python, PYTHON_SCRIPT, &input, &[]).remove(0);
     let ours: Vec<Value> = pairs
@@ -438,10 +442,7 @@ fn gem_requirements_agree_with_rubygems() {
         println!("skipped: ruby not installed");
         return;
     }
-    let mut rng = fastrand::Rng::with_seed(7);
-    let pairs: Vec<(String, String)> = (0..PAIRS)
-        .map(|_| (gem_requirement(&mut rng), gem_version(&mut rng)))
-        .collect();
+    let pairs = generate(7, PAIRS, |rng| (gem_requirement(rng), gem_version(rng)));
     let ours: Vec<Value> = pairs
         .iter()
         .map(|(r, v)| match GemRequirement::parse(r) {
