@@ -1,13 +1,11 @@
 //! Choosing the target version among what a registry lists: an exact version that is
 //! published, a dist-tag, or the highest version a range admits, read with the package
 //! manager's own semantics (node-semver, cargo's `semver`, PEP 440 with pip's
-//! pre-release rule, RubyGems), prereleases only when the range names one.
+//! pre-release rule, RubyGems, composer/semver with Composer's stability rule).
 
 use super::spelling;
 use crate::ecosystem::Ecosystem;
-use crate::version::{
-    self, GemRequirement, GemRequirementError, PythonSpecifiers, Range, SpecifierError,
-};
+use crate::version::{self, Range};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -61,8 +59,18 @@ pub fn highest(
             None => None,
         },
         Wanted::Range(raw) => match ecosystem {
-            Ecosystem::Pypi => python_specifiers(raw).ok()?.highest(versions).cloned(),
-            Ecosystem::Rubygems => gem_requirement(raw).ok()?.highest(versions).cloned(),
+            Ecosystem::Pypi => spelling::python_specifiers(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
+            Ecosystem::Rubygems => spelling::gem_requirement(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
+            Ecosystem::Packagist => spelling::composer_constraint(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
             _ => {
                 let matches = matcher(ecosystem, raw)?;
                 parsed()
@@ -80,58 +88,25 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
         Ecosystem::Cargo => semver::VersionReq::parse(raw)
             .map(|_| ())
             .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
-        Ecosystem::Pypi => python_specifiers(raw)
+        Ecosystem::Pypi => spelling::python_specifiers(raw)
             .map(|_| ())
             .map_err(|e| e.to_string()),
-        Ecosystem::Rubygems => gem_requirement(raw).map(|_| ()).map_err(|e| e.to_string()),
-        _ => Range::parse(&as_npm(ecosystem, raw)?)
+        Ecosystem::Rubygems => spelling::gem_requirement(raw)
             .map(|_| ())
             .map_err(|e| e.to_string()),
-    }
-}
-
-/// Whether `raw` is a version of one or two numbers alone (`7`, `2.1`): preview reads it
-/// as that series.
-fn bare_partial(raw: &str) -> bool {
-    let t = raw.trim();
-    !t.is_empty()
-        && t.split('.').count() < 3
-        && t.split('.')
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// PEP 440 specifiers. A bare partial version (`2`, `2.1`), which is no specifier, means
-/// its series (`==2.*`): `preview pypi:pydantic@2` asks for pydantic 2.
-fn python_specifiers(raw: &str) -> Result<PythonSpecifiers, SpecifierError> {
-    if bare_partial(raw) {
-        PythonSpecifiers::parse(&format!("=={}.*", raw.trim()))
-    } else {
-        PythonSpecifiers::parse(raw)
-    }
-}
-
-/// A gem requirement. A bare partial version (`7`, `7.1`), which RubyGems reads as `= 7`,
-/// means its series here (`~> 7.0`, `~> 7.1.0`): `preview gem:rails@7` asks for rails 7,
-/// whichever minor is newest.
-fn gem_requirement(raw: &str) -> Result<GemRequirement, GemRequirementError> {
-    if bare_partial(raw) {
-        GemRequirement::parse(&format!("~> {}.0", raw.trim()))
-    } else {
-        GemRequirement::parse(raw)
-    }
-}
-
-/// The range in npm's syntax, which `Range` reads: Composer constraints are rewritten.
-fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
-    match ecosystem {
-        Ecosystem::Packagist => spelling::composer_as_npm(raw),
-        _ => Ok(raw.to_string()),
+        Ecosystem::Packagist => spelling::composer_constraint(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        _ => Range::parse_loose(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
     }
 }
 
 type Matcher = Box<dyn Fn(&semver::Version) -> bool>;
 
-/// The range as a test on versions; prereleases only where the range names one.
+/// npm's and cargo's ranges as a test on versions; prereleases only where the range
+/// names one.
 fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
     match ecosystem {
         // Cargo's own requirement syntax: `0.8` means `^0.8`, as in Cargo.toml.
@@ -139,8 +114,9 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             let req = semver::VersionReq::parse(raw).ok()?;
             Some(Box::new(move |v| req.matches(v)))
         }
+        // npm picks with node-semver's `loose` reading.
         _ => {
-            let range = Range::parse(&as_npm(ecosystem, raw).ok()?).ok()?;
+            let range = Range::parse_loose(raw).ok()?;
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
@@ -290,8 +266,19 @@ mod tests {
         assert_eq!(pick(">=10.0, <11.0").as_deref(), Some("v10.48.4"));
         assert_eq!(pick("9.0 - 10.0").as_deref(), Some("v10.0.0"));
         assert_eq!(pick("^v11.0").as_deref(), Some("v11.1.0"));
-        assert_eq!(pick(">=11.0.0-RC1 <11.0.0").as_deref(), Some("v11.0.0-RC1"));
+        // Composer reads `<11.0.0` as `<11.0.0-dev`: no 11.0.0 prerelease is below it.
+        assert_eq!(pick(">=11.0.0-RC1 <11.0.0"), None);
+        assert_eq!(
+            pick(">=11.0.0-RC1 <11.0.0.0-RC2").as_deref(),
+            Some("v11.0.0-RC1")
+        );
+        assert_eq!(pick("^12@beta").as_deref(), Some("12.0.0-beta1"));
+        assert_eq!(
+            pick("11").as_deref(),
+            Some("v11.1.0"),
+            "preview's bare series"
+        );
         assert_eq!(pick("^13"), None);
-        assert!(check_range(Ecosystem::Packagist, "!=11.0").is_err());
+        assert!(check_range(Ecosystem::Packagist, "~>11.0").is_err());
     }
 }

@@ -1,53 +1,47 @@
-//! Composer constraints written in the syntax `Range` reads (npm's, as node-semver reads
-//! it): the operators mean the same there except Composer's tilde, which is rewritten.
+//! How preview's specs spell a range in each ecosystem, read with that package manager's
+//! own semantics (`crate::version`). The one addition is the bare series: a version of
+//! one or two numbers alone (`7`, `2.1`), which pip, RubyGems and Composer would read as
+//! one exact version, means the newest release of that series, as it does for npm
+//! (`preview gem:rails@7` asks for rails 7, whichever minor is newest).
 
-/// A Composer constraint in the syntax of `Range`: `|` or `||` between alternatives,
-/// blanks or commas between the parts of one, `~1.2` is `>=1.2 <2.0.0-0` and `~1.2.3`
-/// `>=1.2.3 <1.3.0-0` (the last given segment may grow), `1.*` a wildcard, `A - B` a
-/// hyphen range; stability flags (`@dev`) are refused.
-pub(super) fn composer_as_npm(raw: &str) -> Result<String, String> {
-    let mut alternatives = Vec::new();
-    for alternative in raw.replace("||", "|").split('|') {
-        let mut parts = Vec::new();
-        for token in alternative.replace(',', " ").split_whitespace() {
-            if token.starts_with("!=") || token.contains('@') {
-                return Err(format!(
-                    "`{token}` in `{raw}`: preview reads `^`, `~`, `*`, `-` ranges and \
-                     `>=`, `<=`, `>`, `<`, `=`"
-                ));
-            }
-            let token = match token.strip_prefix('~') {
-                Some(rest) => composer_tilde(rest).ok_or_else(|| {
-                    format!("`{token}` in `{raw}`: `~` takes a version of 1 to 3 numbers")
-                })?,
-                None => token.to_string(),
-            };
-            parts.push(if token == "*" {
-                token
-            } else {
-                token.replace(".*", ".x")
-            });
-        }
-        alternatives.push(parts.join(" "));
-    }
-    Ok(alternatives.join(" || "))
+use crate::version::{
+    ComposerConstraint, ComposerConstraintError, GemRequirement, GemRequirementError,
+    PythonSpecifiers, SpecifierError,
+};
+
+/// Whether `raw` is a version of one or two numbers alone (`7`, `2.1`).
+fn bare_series(raw: &str) -> Option<&str> {
+    let t = raw.trim();
+    let numbers = t.split('.').count() < 3
+        && t.split('.')
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    numbers.then_some(t)
 }
 
-/// Composer's `~V`: at least V, below the next release of the segment before V's last
-/// (`~1` and `~1.2` stop before 2, `~1.2.3` before 1.3).
-fn composer_tilde(v: &str) -> Option<String> {
-    let v = v.trim_start_matches('v');
-    let release_end = v.find('-').unwrap_or(v.len());
-    let numbers: Vec<u64> = v[..release_end]
-        .split('.')
-        .map(|n| n.parse().ok())
-        .collect::<Option<_>>()?;
-    let upper = match numbers[..] {
-        [major] | [major, _] => format!("{}.0.0-0", major.checked_add(1)?),
-        [major, minor, _] => format!("{major}.{}.0-0", minor.checked_add(1)?),
-        _ => return None,
-    };
-    Some(format!(">={v} <{upper}"))
+/// PEP 440 specifiers; a bare series is `==2.*`.
+pub(super) fn python_specifiers(raw: &str) -> Result<PythonSpecifiers, SpecifierError> {
+    match bare_series(raw) {
+        Some(series) => PythonSpecifiers::parse(&format!("=={series}.*")),
+        None => PythonSpecifiers::parse(raw),
+    }
+}
+
+/// A gem requirement; a bare series is `~> 7.0` (`~> 7.1.0` for `7.1`).
+pub(super) fn gem_requirement(raw: &str) -> Result<GemRequirement, GemRequirementError> {
+    match bare_series(raw) {
+        Some(series) => GemRequirement::parse(&format!("~> {series}.0")),
+        None => GemRequirement::parse(raw),
+    }
+}
+
+/// A Composer constraint; a bare series is `11.*`.
+pub(super) fn composer_constraint(
+    raw: &str,
+) -> Result<ComposerConstraint, ComposerConstraintError> {
+    match bare_series(raw) {
+        Some(series) => ComposerConstraint::parse(&format!("{series}.*")),
+        None => ComposerConstraint::parse(raw),
+    }
 }
 
 #[cfg(test)]
@@ -55,11 +49,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn written_as_range_reads_them() {
-        assert_eq!(
-            composer_as_npm("^10.0|~9.5, >=9.5.2 || 8.*").unwrap(),
-            "^10.0 || >=9.5 <10.0.0-0 >=9.5.2 || 8.x"
-        );
-        assert!(composer_as_npm("^11@dev").is_err());
+    fn bare_series_only_for_one_or_two_numbers() {
+        assert_eq!(bare_series(" 7 "), Some("7"));
+        assert_eq!(bare_series("2.1"), Some("2.1"));
+        assert_eq!(bare_series("2.1.0"), None);
+        assert_eq!(bare_series("~> 7"), None);
+        assert_eq!(bare_series(""), None);
     }
 }

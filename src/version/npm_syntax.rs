@@ -31,7 +31,7 @@ fn build() -> String {
 }
 
 /// A full version: `v1.2.3-beta.1+build`.
-pub(super) fn full_plain() -> String {
+fn full_plain() -> String {
     format!(r"v?({NUM})\.({NUM})\.({NUM}){}?{}?", prerelease(), build())
 }
 
@@ -43,12 +43,17 @@ fn loose_plain() -> String {
     )
 }
 
-/// A partial version with wildcards: `1`, `1.x`, `1.2.*`, `=v1.2.3-beta`.
-fn xrange_plain() -> String {
-    let id = format!(r"{NUM}|x|X|\*");
+/// A partial version with wildcards: `1`, `1.x`, `1.2.*`, `=v1.2.3-beta`; loose, also
+/// leading zeros and a prerelease without its hyphen (`01.2.3beta`).
+fn xrange_plain(loose: bool) -> String {
+    let (num, pre) = if loose {
+        (NUM_LOOSE, prerelease_loose())
+    } else {
+        (NUM, prerelease())
+    };
+    let id = format!(r"{num}|x|X|\*");
     format!(
-        r"[v=\s]*({id})(?:\.({id})(?:\.({id})(?:{})?{}?)?)?",
-        prerelease(),
+        r"[v=\s]*({id})(?:\.({id})(?:\.({id})(?:{pre})?{}?)?)?",
         build()
     )
 }
@@ -58,53 +63,94 @@ fn re(source: &str) -> Regex {
 }
 
 static BUILD: LazyLock<Regex> = LazyLock::new(|| re(&build()));
-static HYPHEN: LazyLock<Regex> = LazyLock::new(|| {
-    let x = xrange_plain();
-    re(&format!(r"^\s*({x})\s+-\s+({x})\s*$"))
-});
 static COMPARATOR_TRIM: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"(\s*){GTLT}\s*({}|{})",
         loose_plain(),
-        xrange_plain()
+        xrange_plain(false)
     ))
 });
 static TILDE_TRIM: LazyLock<Regex> = LazyLock::new(|| re(r"(\s*)(?:~>?)\s+"));
 static CARET_TRIM: LazyLock<Regex> = LazyLock::new(|| re(r"(\s*)(?:\^)\s+"));
-static TILDE: LazyLock<Regex> = LazyLock::new(|| re(&format!("^(?:~>?){}$", xrange_plain())));
-static CARET: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"^(?:\^){}$", xrange_plain())));
-static XRANGE: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"^{GTLT}\s*{}$", xrange_plain())));
+
+/// The patterns that differ between node-semver's default and `loose` readings.
+struct Patterns {
+    hyphen: Regex,
+    tilde: Regex,
+    caret: Regex,
+    xrange: Regex,
+    comparator: Regex,
+}
+
+impl Patterns {
+    fn new(loose: bool) -> Patterns {
+        let x = xrange_plain(loose);
+        let version = if loose { loose_plain() } else { full_plain() };
+        Patterns {
+            hyphen: re(&format!(r"^\s*({x})\s+-\s+({x})\s*$")),
+            tilde: re(&format!("^(?:~>?){x}$")),
+            caret: re(&format!(r"^(?:\^){x}$")),
+            xrange: re(&format!(r"^{GTLT}\s*{x}$")),
+            comparator: re(&format!(r"^{GTLT}\s*({version})$|^$")),
+        }
+    }
+}
+
+static STRICT: LazyLock<Patterns> = LazyLock::new(|| Patterns::new(false));
+static LOOSE: LazyLock<Patterns> = LazyLock::new(|| Patterns::new(true));
+
+fn patterns(loose: bool) -> &'static Patterns {
+    if loose {
+        &LOOSE
+    } else {
+        &STRICT
+    }
+}
+
+/// node-semver's comparator pattern: operator, then the version (groups 3 to 7: major,
+/// minor, patch, prerelease, build), or nothing (ANY).
+pub(super) fn comparator_pattern(loose: bool) -> &'static Regex {
+    &patterns(loose).comparator
+}
+
 static STAR: LazyLock<Regex> = LazyLock::new(|| re(r"(<|>)?=?\s*\*"));
 static GTE0: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*>=\s*0\.0\.0\s*$"));
 static BLANKS: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
 
 /// The plain comparators (`>=1.2.0`, `<2.0.0-0`, `` for any) of one comparator set, as
 /// node-semver's `Range#parseRange` produces them before reading each one. `None` when a
-/// number overflows while being bumped (node-semver then fails on the result).
-pub(super) fn comparators(set: &str) -> Option<Vec<String>> {
+/// number overflows while being bumped (node-semver then fails on the result). `loose`
+/// is node-semver's option of that name, which npm picks versions with.
+pub(super) fn comparators(set: &str, loose: bool) -> Option<Vec<String>> {
+    let p = patterns(loose);
     let set = BUILD.replace_all(set, "");
-    let set = match HYPHEN.captures(&set) {
+    let set = match p.hyphen.captures(&set) {
         Some(c) => hyphen(&c)?,
         None => set.into_owned(),
     };
     let set = COMPARATOR_TRIM.replace_all(&set, "${1}${2}${3}");
     let set = TILDE_TRIM.replace_all(&set, "${1}~");
     let set = CARET_TRIM.replace_all(&set, "${1}^");
-    let desugared: Vec<String> = set.split(' ').map(comparator).collect::<Option<_>>()?;
+    let desugared: Vec<String> = set
+        .split(' ')
+        .map(|token| comparator(token, p))
+        .collect::<Option<_>>()?;
     Some(
         BLANKS
             .split(&desugared.join(" "))
             .map(|c| GTE0.replace(c.trim(), "").into_owned())
+            // Loose, what is still no comparator is dropped rather than refused.
+            .filter(|c| !loose || p.comparator.is_match(c))
             .collect(),
     )
 }
 
 /// node-semver's `parseComparator`: one blank-free token through each desugaring.
-fn comparator(token: &str) -> Option<String> {
+fn comparator(token: &str, p: &Patterns) -> Option<String> {
     let token = BUILD.replace(token, "");
-    let token = each_word(token.trim(), |w| sugar(&CARET, w, caret))?;
-    let token = each_word(token.trim(), |w| sugar(&TILDE, w, tilde))?;
-    let token = each_word(&token, |w| xrange(w.trim()))?;
+    let token = each_word(token.trim(), |w| sugar(&p.caret, w, caret))?;
+    let token = each_word(token.trim(), |w| sugar(&p.tilde, w, tilde))?;
+    let token = each_word(&token, |w| xrange(w.trim(), &p.xrange))?;
     Some(STAR.replace(token.trim(), "").into_owned())
 }
 
@@ -198,8 +244,8 @@ fn caret(p: &Parts) -> Option<String> {
 }
 
 /// node-semver's `replaceXRange` on one word.
-fn xrange(word: &str) -> Option<String> {
-    let Some(c) = XRANGE.captures(word) else {
+fn xrange(word: &str, pattern: &Regex) -> Option<String> {
+    let Some(c) = pattern.captures(word) else {
         return Some(word.to_string());
     };
     let mut op = c.get(1).map_or("", |m| m.as_str());

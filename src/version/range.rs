@@ -4,11 +4,9 @@
 //! npm packages. The desugaring into plain comparators is in `npm_syntax`.
 
 use super::npm_syntax;
-use regex::Regex;
 use semver::{BuildMetadata, Prerelease, Version};
 use std::cmp::Ordering;
 use std::fmt;
-use std::sync::LazyLock;
 
 /// A range node-semver refuses, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -46,16 +44,19 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// node-semver refuses a version longer than this.
 const MAX_LENGTH: usize = 256;
 
-static COMPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^((?:<|>)?=?)\s*({})$|^$",
-        npm_syntax::full_plain()
-    ))
-    .expect("node-semver's comparator pattern compiles")
-});
-
 impl Range {
+    /// node-semver's default reading (`new Range(raw)`), which rule windows use.
     pub fn parse(raw: &str) -> Result<Range, RangeError> {
+        Range::read(raw, false)
+    }
+
+    /// node-semver's `loose` reading, which npm picks versions with (leading zeros,
+    /// `1.2.3beta`, and what is no comparator dropped).
+    pub fn parse_loose(raw: &str) -> Result<Range, RangeError> {
+        Range::read(raw, true)
+    }
+
+    fn read(raw: &str, loose: bool) -> Result<Range, RangeError> {
         // node-semver trims and collapses blanks before anything else.
         let normalised = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let fail = |reason: String| RangeError {
@@ -64,12 +65,12 @@ impl Range {
         };
         let mut sets = Vec::new();
         for set in normalised.split("||") {
-            let plain = npm_syntax::comparators(set.trim())
+            let plain = npm_syntax::comparators(set.trim(), loose)
                 .ok_or_else(|| fail("a version number is too large".into()))?;
             let mut comparators: Vec<Comparator> = Vec::new();
             let mut parsed = Vec::new();
             for text in &plain {
-                parsed.push(Comparator::parse(text).map_err(fail)?);
+                parsed.push(Comparator::parse(text, loose).map_err(fail)?);
             }
             // A set holding `<0.0.0-0` matches nothing; repeats count once; ANY beside
             // other comparators adds nothing.
@@ -85,7 +86,13 @@ impl Range {
             if comparators.len() > 1 {
                 comparators.retain(|c| c.version.is_some());
             }
-            sets.push(comparators);
+            // Loose, a set whose every comparator was dropped is no set.
+            if !comparators.is_empty() {
+                sets.push(comparators);
+            }
+        }
+        if sets.is_empty() {
+            return Err(fail("no comparator".into()));
         }
         // Across `||`: sets that match nothing are dropped (unless all do), and a set
         // that is ANY alone replaces them all (so `* || 1.0.0-rc.1` admits no prerelease,
@@ -140,8 +147,8 @@ impl Range {
 
 impl Comparator {
     /// node-semver's `Comparator#parse` on a desugared comparator (`>=1.2.0`, ``).
-    fn parse(text: &str) -> Result<Comparator, String> {
-        let caps = COMPARATOR
+    fn parse(text: &str, loose: bool) -> Result<Comparator, String> {
+        let caps = npm_syntax::comparator_pattern(loose)
             .captures(text)
             .ok_or_else(|| format!("`{text}` is not a comparator"))?;
         let op = match caps.get(1).map_or("", |m| m.as_str()) {
@@ -165,7 +172,18 @@ impl Comparator {
                 .ok_or_else(|| format!("`{}` in `{text}` is too large", &caps[i]))
         };
         let pre = match caps.get(6) {
-            Some(p) => Prerelease::new(p.as_str()).map_err(|e| format!("`{text}`: {e}"))?,
+            // node-semver keeps numeric identifiers as numbers: loose, `01` is `1`.
+            Some(p) => Prerelease::new(
+                &p.as_str()
+                    .split('.')
+                    .map(|id| match id.parse::<u64>() {
+                        Ok(n) if n < MAX_SAFE_INTEGER => n.to_string(),
+                        _ => id.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("."),
+            )
+            .map_err(|e| format!("`{text}`: {e}"))?,
             None => Prerelease::EMPTY,
         };
         Ok(Comparator {
@@ -291,5 +309,24 @@ mod tests {
         ] {
             assert!(Range::parse(refused).is_err(), "{refused}");
         }
+    }
+
+    /// npm picks with node-semver's `loose` option; rule windows read the default way.
+    #[test]
+    fn loose_reading_as_npm_picks() {
+        for (range, version) in [
+            ("1.2.3beta", "1.2.3-beta"),
+            ("01.02.03", "1.2.3"),
+            (">=1.2.3 junk", "1.5.0"),
+            ("^01.2", "1.9.0"),
+            ("junk || 1", "1.0.0"),
+        ] {
+            assert!(Range::parse(range).is_err(), "{range}");
+            assert!(
+                Range::parse_loose(range).unwrap().satisfied_by(&v(version)),
+                "{range}"
+            );
+        }
+        assert!(Range::parse_loose("junk").is_err());
     }
 }

@@ -1,12 +1,16 @@
 //! Differential tests: ranges as bumpcheck reads them against the package managers' own
 //! implementations (node-semver run by node, `packaging` run by python3, RubyGems run by
-//! ruby), on thousands of (range, version) pairs generated from a fixed seed. Each
+//! ruby, composer/semver run by php), on thousands of (range, version) pairs generated from a fixed seed. Each
 //! reference answers every pair in one process call. A reference that is not installed
 //! skips its test, saying so; `.ci/run` installs them and passes their locations in
 //! `BUMPCHECK_NODE_SEMVER` (the semver package folder), `BUMPCHECK_PACKAGING_PYTHON` (a
-//! python with packaging) and `BUMPCHECK_RUBY`.
+//! python with packaging), `BUMPCHECK_COMPOSER_SEMVER` (its `autoload.php`), and
+//! `BUMPCHECK_RUBY` and `BUMPCHECK_PHP` where those are not on the PATH.
 
-use bumpcheck::version::{GemRequirement, GemVersion, PythonSpecifiers, Range};
+use bumpcheck::ecosystem::Ecosystem;
+use bumpcheck::version::{
+    self, ComposerConstraint, GemRequirement, GemVersion, PythonSpecifiers, Range,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +28,17 @@ fn reference(var: &str, default: &str, name: &str) -> Option<PathBuf> {
         return None;
     }
     Some(path)
+}
+
+/// An interpreter: the variable, else the name on the PATH; `None`, saying the test
+/// skips, when it does not run.
+fn interpreter(var: &str, name: &str) -> Option<PathBuf> {
+    let program = std::env::var_os(var).map_or_else(|| PathBuf::from(name), PathBuf::from);
+    if Command::new(&program).arg("--version").output().is_err() {
+        println!("skipped: {name} not installed");
+        return None;
+    }
+    Some(program)
 }
 
 /// `n` items from a generator seeded with `seed`: the same pairs on every run.
@@ -67,8 +82,20 @@ fn compare(what: &str, pairs: &[(String, String)], ours: &[Value], theirs: &[Val
         })
         .collect();
     let agree = pairs.len() - disagreements.len();
+    // The mix of yes, no and refused, so that a reference answering the same thing for
+    // every pair shows (lists and orders have no yes or no).
+    let count = |x: &Value| theirs.iter().filter(|t| *t == x).count();
+    let (yes, no) = (count(&Value::Bool(true)), count(&Value::Bool(false)));
+    let mix = if yes + no > 0 {
+        format!(
+            "; reference: {yes} in, {no} out, {} refused",
+            count(&Value::Null)
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{what}: {} pairs compared, {agree} agree ({:.2}%)",
+        "{what}: {} pairs compared, {agree} agree ({:.2}%){mix}",
         pairs.len(),
         100.0 * agree as f64 / pairs.len() as f64
     );
@@ -82,6 +109,35 @@ fn compare(what: &str, pairs: &[(String, String)], ours: &[Value], theirs: &[Val
 
 fn pick<'a>(rng: &mut fastrand::Rng, options: &[&'a str]) -> &'a str {
     options[rng.usize(..options.len())]
+}
+
+/// How a range syntax joins its parts, for the generators.
+struct Grammar {
+    alternatives: usize,
+    or: &'static [&'static str],
+    and: &'static [&'static str],
+    hyphen_end: fn(&mut fastrand::Rng) -> String,
+    comparator: fn(&mut fastrand::Rng) -> String,
+}
+
+impl Grammar {
+    /// One to `alternatives` alternatives, each a hyphen range or one or two comparators.
+    fn range(&self, rng: &mut fastrand::Rng) -> String {
+        let alternatives = rng.usize(1..=self.alternatives);
+        (0..alternatives)
+            .map(|_| {
+                if rng.u8(..5) == 0 {
+                    return format!("{} - {}", (self.hyphen_end)(rng), (self.hyphen_end)(rng));
+                }
+                let n = rng.usize(1..=2);
+                (0..n)
+                    .map(|_| (self.comparator)(rng))
+                    .collect::<Vec<_>>()
+                    .join(pick(rng, self.and))
+            })
+            .collect::<Vec<_>>()
+            .join(pick(rng, self.or))
+    }
 }
 
 // ---- npm ----
@@ -98,8 +154,12 @@ fn npm_partial(rng: &mut fastrand::Rng) -> String {
     }
     let mut s = parts.join(".");
     if n == 3 && rng.u8(..4) == 0 {
-        s.push('-');
-        s.push_str(pick(rng, &["alpha", "beta.1", "rc.0", "0", "1", "alpha.2"]));
+        // Without the hyphen only loose reading takes it (`1.2.3beta`).
+        s.push_str(pick(rng, &["-", "-", "-", ""]));
+        s.push_str(pick(
+            rng,
+            &["alpha", "beta.1", "rc.0", "0", "1", "alpha.2", "01"],
+        ));
     }
     if rng.u8(..20) == 0 {
         s.push_str("+build.5");
@@ -160,21 +220,14 @@ fn npm_range(rng: &mut fastrand::Rng) -> String {
         ];
         return pick(rng, &odd).to_string();
     }
-    let sets = rng.usize(1..=3);
-    (0..sets)
-        .map(|_| {
-            if rng.u8(..5) == 0 {
-                format!("{} - {}", npm_partial(rng), npm_partial(rng))
-            } else {
-                let n = rng.usize(1..=2);
-                (0..n)
-                    .map(|_| npm_comparator(rng))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(pick(rng, &[" || ", "||"]))
+    let grammar = Grammar {
+        alternatives: 3,
+        or: &[" || ", "||"],
+        and: &[" "],
+        hyphen_end: npm_partial,
+        comparator: npm_comparator,
+    };
+    grammar.range(rng)
 }
 
 fn npm_version(rng: &mut fastrand::Rng) -> String {
@@ -193,14 +246,18 @@ fn npm_version(rng: &mut fastrand::Rng) -> String {
 const NODE_SCRIPT: &str = r#"
 const semver = require(process.env.NODE_SEMVER);
 const pairs = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
-const out = pairs.map(([r, v]) => {
+const answer = (r, v, options) => {
   let range;
-  try { range = new semver.Range(r); } catch (e) { return null; }
+  try { range = new semver.Range(r, options); } catch (e) { return null; }
   return range.test(v);
-});
-process.stdout.write(JSON.stringify(out));
+};
+process.stdout.write(JSON.stringify([
+  pairs.map(([r, v]) => answer(r, v, {})),
+  pairs.map(([r, v]) => answer(r, v, { loose: true })),
+]));
 "#;
 
+/// node-semver's default reading (rule windows) and its `loose` one (npm's pick).
 #[test]
 fn npm_ranges_agree_with_node_semver() {
     let Some(semver_pkg) = reference(
@@ -211,20 +268,31 @@ fn npm_ranges_agree_with_node_semver() {
         return;
     };
     let pairs = generate(12, PAIRS, |rng| (npm_range(rng), npm_version(rng)));
-    let ours: Vec<Value> = pairs
-        .iter()
-        .map(|(r, v)| match Range::parse(r) {
-            Ok(range) => Value::Bool(range.satisfied_by(&semver::Version::parse(v).unwrap())),
-            Err(_) => Value::Null,
-        })
-        .collect();
     let theirs = answers(
         Path::new("node"),
         NODE_SCRIPT,
         &serde_json::to_value(&pairs).unwrap(),
         &[("NODE_SEMVER", &semver_pkg)],
     );
-    compare("npm ranges (node-semver)", &pairs, &ours, &theirs);
+    for (i, (what, parse)) in [
+        (
+            "npm ranges (node-semver)",
+            Range::parse as fn(&str) -> Result<Range, _>,
+        ),
+        ("npm ranges, loose (node-semver)", Range::parse_loose),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let ours: Vec<Value> = pairs
+            .iter()
+            .map(|(r, v)| match parse(r) {
+                Ok(range) => Value::Bool(range.satisfied_by(&semver::Version::parse(v).unwrap())),
+                Err(_) => Value::Null,
+            })
+            .collect();
+        compare(what, &pairs, &ours, theirs[i].as_array().unwrap());
+    }
 }
 
 // ---- PyPI ----
@@ -304,6 +372,7 @@ fn pep440_specifiers(rng: &mut fastrand::Rng) -> String {
 const PYTHON_SCRIPT: &str = r#"
 import json, sys
 from packaging.specifiers import SpecifierSet, InvalidSpecifier
+from packaging.version import Version, InvalidVersion
 data = json.load(open(sys.argv[1]))
 out = {"contains": [], "filter": []}
 for s, v in data["pairs"]:
@@ -320,6 +389,14 @@ for s, vs in data["lists"]:
         out["filter"].append(None)
         continue
     out["filter"].append(list(spec.filter(vs)))
+out["order"] = []
+for a, b in data["orders"]:
+    try:
+        x, y = Version(a), Version(b)
+    except InvalidVersion:
+        out["order"].append(None)
+        continue
+    out["order"].append((x > y) - (x < y))
 print(json.dumps([out]))
 "#;
 
@@ -340,7 +417,11 @@ fn python_specifiers_agree_with_packaging() {
         let vs = (0..8).map(|_| pep440_version(rng, false)).collect();
         (pep440_specifiers(rng), vs)
     });
-    let input = serde_json::json!({"pairs": pairs, "lists": lists});
+    // Pairs of versions, for the order lockfile versions are diffed and classified in.
+    let orders = generate(442, PAIRS, |rng| {
+        (pep440_version(rng, false), pep440_version(rng, false))
+    });
+    let input = serde_json::json!({"pairs": pairs, "lists": lists, "orders": orders});
     let theirs = answers(&python, PYTHON_SCRIPT, &input, &[]).remove(0);
     let ours: Vec<Value> = pairs
         .iter()
@@ -371,6 +452,24 @@ fn python_specifiers_agree_with_packaging() {
         &list_pairs,
         &ours,
         theirs["filter"].as_array().unwrap(),
+    );
+    let ours: Vec<Value> = orders
+        .iter()
+        .map(|(a, b)| {
+            match (
+                version::parse(Ecosystem::Pypi, a),
+                version::parse(Ecosystem::Pypi, b),
+            ) {
+                (Some(x), Some(y)) => Value::from(x.cmp(&y) as i8),
+                _ => Value::Null,
+            }
+        })
+        .collect();
+    compare(
+        "PEP 440 order (packaging)",
+        &orders,
+        &ours,
+        theirs["order"].as_array().unwrap(),
     );
 }
 
@@ -435,13 +534,9 @@ print JSON.generate(out)
 
 #[test]
 fn gem_requirements_agree_with_rubygems() {
-    let ruby = std::env::var_os("BUMPCHECK_RUBY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("ruby"));
-    if Command::new(&ruby).arg("--version").output().is_err() {
-        println!("skipped: ruby not installed");
+    let Some(ruby) = interpreter("BUMPCHECK_RUBY", "ruby") else {
         return;
-    }
+    };
     let pairs = generate(7, PAIRS, |rng| (gem_requirement(rng), gem_version(rng)));
     let ours: Vec<Value> = pairs
         .iter()
@@ -457,4 +552,127 @@ fn gem_requirements_agree_with_rubygems() {
         &[],
     );
     compare("gem requirements (RubyGems)", &pairs, &ours, &theirs);
+}
+
+// ---- Composer ----
+
+fn composer_version(rng: &mut fastrand::Rng, in_constraint: bool) -> String {
+    let n = rng.usize(1..=4);
+    let mut v: String = (0..n)
+        .map(|_| pick(rng, &["0", "1", "2", "10"]))
+        .collect::<Vec<_>>()
+        .join(".");
+    if in_constraint && rng.u8(..6) == 0 {
+        v.push_str(pick(rng, &[".*", ".x", ".X"]));
+    } else if rng.u8(..4) == 0 {
+        v.push_str(pick(
+            rng,
+            &[
+                "-RC1", "-beta2", "-alpha", "-dev", "-p1", "-b1", "-patch2", ".x-dev", "RC2",
+            ],
+        ));
+    }
+    if in_constraint && rng.u8(..10) == 0 {
+        v.push_str(pick(rng, &["@dev", "@beta", "@stable", "@RC", "@alpha"]));
+    }
+    format!("{}{v}", pick(rng, &["", "", "", "v"]))
+}
+
+fn composer_constraint(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(..25) == 0 {
+        let odd = [
+            "",
+            "*",
+            "x",
+            "v*",
+            "*.*",
+            "~>1.2",
+            "1.0 -2.0",
+            ">= 1.0",
+            "dev-main",
+            "1.x-dev",
+            "^1.2 as 1.3",
+            "1.0.0+build",
+            "@dev",
+            ">=1.0,",
+            "||",
+            "^1 ||",
+            "~1",
+            "^0",
+            "^0.0",
+        ];
+        return pick(rng, &odd).to_string();
+    }
+    let grammar = Grammar {
+        alternatives: 2,
+        or: &["||", " || ", "|"],
+        and: &[" ", ",", ", "],
+        hyphen_end: |rng| composer_version(rng, false),
+        comparator: |rng| {
+            let op = pick(
+                rng,
+                &[
+                    "", "", "=", "==", "!=", "<>", "<", "<=", ">", ">=", "~", "^", ">= ",
+                ],
+            );
+            format!("{op}{}", composer_version(rng, true))
+        },
+    };
+    grammar.range(rng)
+}
+
+const PHP_SCRIPT: &str = r#"<?php
+require getenv('COMPOSER_SEMVER');
+$parser = new Composer\Semver\VersionParser();
+$out = [];
+foreach (json_decode(file_get_contents($argv[1]), true) as [$c, $v]) {
+    try {
+        $constraint = $parser->parseConstraints($c);
+    } catch (\Throwable $e) {
+        $out[] = null;
+        continue;
+    }
+    try {
+        $out[] = $constraint->matches(new Composer\Semver\Constraint\Constraint('==', $parser->normalize($v)));
+    } catch (\Throwable $e) {
+        $out[] = false;
+    }
+}
+echo json_encode($out);
+"#;
+
+#[test]
+fn composer_constraints_agree_with_composer_semver() {
+    let Some(autoload) = reference(
+        "BUMPCHECK_COMPOSER_SEMVER",
+        "/usr/share/php/Composer/Semver/autoload.php",
+        "composer/semver",
+    ) else {
+        return;
+    };
+    let Some(php) = interpreter("BUMPCHECK_PHP", "php") else {
+        return;
+    };
+    let pairs = generate(11, PAIRS, |rng| {
+        (composer_constraint(rng), composer_version(rng, false))
+    });
+    let ours: Vec<Value> = pairs
+        .iter()
+        .map(|(c, v)| match ComposerConstraint::parse(c) {
+            Ok(constraint) => Value::Bool(constraint.satisfied_by(v)),
+            Err(_) => Value::Null,
+        })
+        .collect();
+    let theirs = answers(
+        &php,
+        PHP_SCRIPT,
+        &serde_json::to_value(&pairs).unwrap(),
+        &[("COMPOSER_SEMVER", &autoload)],
+    );
+    compare(
+        "Composer constraints (composer/semver)",
+        &pairs,
+        &ours,
+        &theirs,
+    );
 }
