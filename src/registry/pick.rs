@@ -1,6 +1,7 @@
 //! Choosing the target version among what a registry lists: an exact version that is
-//! published, a dist-tag, or the highest version a range admits, prereleases only when
-//! the range names one (npm's reading).
+//! published, a dist-tag, or the highest version a range admits, read with the package
+//! manager's own semantics (node-semver, cargo's `semver`, PEP 440 with pip's
+//! pre-release rule, RubyGems, composer/semver with Composer's stability rule).
 
 use super::spelling;
 use crate::ecosystem::Ecosystem;
@@ -13,10 +14,9 @@ use std::fmt;
 pub enum Wanted {
     /// An exact version, as the registry spells it.
     Exact(String),
-    /// A range: npm's syntax, cargo's requirement syntax for crates, for Python the
-    /// PEP 440 specifiers `==`, `>=`, `<`, `~=` (comma-separated) besides npm's, for gems
-    /// RubyGems' requirements (`~> 7.1, >= 7.1.3`), for Composer its constraints (`^11`,
-    /// `~10.0`, `11.*`, `^10 || ^11`).
+    /// A range: npm's syntax, cargo's requirement syntax for crates, PEP 440 specifiers
+    /// for Python (`>=2,<3`, `~=2.1`, `!=2.0.*`), RubyGems' requirements for gems
+    /// (`~> 7.1, >= 7.1.3`), Composer's constraints (`^11`, `~10.0`, `11.*`, `^10 || ^11`).
     Range(String),
     /// An npm dist-tag (`latest`, `next`); `latest` elsewhere is the newest release.
     Tag(String),
@@ -58,13 +58,27 @@ pub fn highest(
                 .map(|(_, raw)| raw.clone()),
             None => None,
         },
-        Wanted::Range(raw) => {
-            let matches = matcher(ecosystem, raw)?;
-            parsed()
-                .filter(|(p, _)| matches(p))
-                .max_by(|a, b| a.0.cmp(&b.0))
-                .map(|(_, raw)| raw.clone())
-        }
+        Wanted::Range(raw) => match ecosystem {
+            Ecosystem::Pypi => spelling::python_specifiers(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
+            Ecosystem::Rubygems => spelling::gem_requirement(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
+            Ecosystem::Packagist => spelling::composer_constraint(raw)
+                .ok()?
+                .highest(versions)
+                .cloned(),
+            _ => {
+                let matches = matcher(ecosystem, raw)?;
+                parsed()
+                    .filter(|(p, _)| matches(p))
+                    .max_by(|a, b| a.0.cmp(&b.0))
+                    .map(|(_, raw)| raw.clone())
+            }
+        },
     }
 }
 
@@ -74,23 +88,25 @@ pub fn check_range(ecosystem: Ecosystem, raw: &str) -> Result<(), String> {
         Ecosystem::Cargo => semver::VersionReq::parse(raw)
             .map(|_| ())
             .map_err(|e| format!("invalid version requirement `{raw}`: {e}")),
-        _ => Range::parse(&as_npm(ecosystem, raw)?).map(|_| ()),
-    }
-}
-
-/// The range in npm's syntax, which `Range` reads (with RubyGems' `~>`).
-fn as_npm(ecosystem: Ecosystem, raw: &str) -> Result<String, String> {
-    match ecosystem {
-        Ecosystem::Pypi => pep440_as_npm(raw),
-        Ecosystem::Rubygems => spelling::gem_as_npm(raw),
-        Ecosystem::Packagist => spelling::composer_as_npm(raw),
-        _ => Ok(raw.to_string()),
+        Ecosystem::Pypi => spelling::python_specifiers(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Ecosystem::Rubygems => spelling::gem_requirement(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Ecosystem::Packagist => spelling::composer_constraint(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        _ => Range::parse_loose(raw)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
     }
 }
 
 type Matcher = Box<dyn Fn(&semver::Version) -> bool>;
 
-/// The range as a test on versions; prereleases only where the range names one.
+/// npm's and cargo's ranges as a test on versions; prereleases only where the range
+/// names one.
 fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
     match ecosystem {
         // Cargo's own requirement syntax: `0.8` means `^0.8`, as in Cargo.toml.
@@ -98,50 +114,12 @@ fn matcher(ecosystem: Ecosystem, raw: &str) -> Option<Matcher> {
             let req = semver::VersionReq::parse(raw).ok()?;
             Some(Box::new(move |v| req.matches(v)))
         }
+        // npm picks with node-semver's `loose` reading.
         _ => {
-            let range = Range::parse(&as_npm(ecosystem, raw).ok()?).ok()?;
+            let range = Range::parse_loose(raw).ok()?;
             Some(Box::new(move |v| range.satisfied_by(v)))
         }
     }
-}
-
-/// PEP 440 specifiers in npm's syntax: `>=2,<3` -> `>=2 <3`, `==2.0` -> `=2.0`,
-/// `~=2.1` -> `>=2.1 <3`, `~=2.1.3` -> `>=2.1.3 <2.2`.
-fn pep440_as_npm(raw: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if part.starts_with("!=") || part.starts_with("===") {
-            return Err(format!(
-                "`{part}` in `{raw}`: preview reads `==`, `>=`, `<=`, `>`, `<` and `~=`"
-            ));
-        }
-        if let Some(v) = part.strip_prefix("~=") {
-            let v = v.trim();
-            let mut segments: Vec<u64> = Vec::new();
-            for s in v.split('.') {
-                let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-                segments.push(
-                    digits
-                        .parse()
-                        .map_err(|_| format!("`{part}` in `{raw}`: not a version"))?,
-                );
-            }
-            if segments.len() < 2 {
-                return Err(format!(
-                    "`{part}` in `{raw}`: `~=` needs two segments or more"
-                ));
-            }
-            segments.pop();
-            *segments.last_mut().expect("two segments or more") += 1;
-            let upper: Vec<String> = segments.iter().map(u64::to_string).collect();
-            out.push(format!(">={v} <{}", upper.join(".")));
-        } else if let Some(v) = part.strip_prefix("==") {
-            out.push(format!("={}", v.trim()));
-        } else {
-            out.push(part.to_string());
-        }
-    }
-    Ok(out.join(" "))
 }
 
 #[cfg(test)]
@@ -233,8 +211,16 @@ mod tests {
             highest(Ecosystem::Pypi, &vs, &Wanted::Exact("2.0".into()), &none).as_deref(),
             Some("2.0.0")
         );
-        assert!(check_range(Ecosystem::Pypi, "!=2.0").is_err());
-        assert_eq!(pep440_as_npm("~=2.1.3").unwrap(), ">=2.1.3 <2.2");
+        assert_eq!(pick(">=2,!=2.8.0").as_deref(), Some("2.7.1"));
+        assert_eq!(
+            pick("<=2.7").as_deref(),
+            Some("2.0.0"),
+            "2.7.1 is above 2.7"
+        );
+        assert_eq!(pick(">2.7,<2.8").as_deref(), Some("2.7.1"));
+        assert_eq!(pick(">=2.8.0b1").as_deref(), Some("3.0.0a1"));
+        assert!(check_range(Ecosystem::Pypi, "!=2.0").is_ok());
+        assert!(check_range(Ecosystem::Pypi, "=>2.0").is_err());
     }
 
     #[test]
@@ -251,7 +237,8 @@ mod tests {
             Some("7.2.0.beta1")
         );
         assert_eq!(pick("~> 9"), None);
-        assert!(check_range(Ecosystem::Rubygems, "!= 7.1.3").is_err());
+        assert_eq!(pick("!= 7.2.2, < 8").as_deref(), Some("7.1.5"));
+        assert!(check_range(Ecosystem::Rubygems, "~> x").is_err());
     }
 
     #[test]
@@ -279,8 +266,19 @@ mod tests {
         assert_eq!(pick(">=10.0, <11.0").as_deref(), Some("v10.48.4"));
         assert_eq!(pick("9.0 - 10.0").as_deref(), Some("v10.0.0"));
         assert_eq!(pick("^v11.0").as_deref(), Some("v11.1.0"));
-        assert_eq!(pick(">=11.0.0-RC1 <11.0.0").as_deref(), Some("v11.0.0-RC1"));
+        // Composer reads `<11.0.0` as `<11.0.0-dev`: no 11.0.0 prerelease is below it.
+        assert_eq!(pick(">=11.0.0-RC1 <11.0.0"), None);
+        assert_eq!(
+            pick(">=11.0.0-RC1 <11.0.0.0-RC2").as_deref(),
+            Some("v11.0.0-RC1")
+        );
+        assert_eq!(pick("^12@beta").as_deref(), Some("12.0.0-beta1"));
+        assert_eq!(
+            pick("11").as_deref(),
+            Some("v11.1.0"),
+            "preview's bare series"
+        );
         assert_eq!(pick("^13"), None);
-        assert!(check_range(Ecosystem::Packagist, "!=11.0").is_err());
+        assert!(check_range(Ecosystem::Packagist, "~>11.0").is_err());
     }
 }

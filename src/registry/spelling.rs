@@ -1,59 +1,47 @@
-//! Other ecosystems' range syntaxes written in the one `Range` reads (npm's, with
-//! RubyGems' `~>`): gem requirements and Composer constraints.
+//! How preview's specs spell a range in each ecosystem, read with that package manager's
+//! own semantics (`crate::version`). The one addition is the bare series: a version of
+//! one or two numbers alone (`7`, `2.1`), which pip, RubyGems and Composer would read as
+//! one exact version, means the newest release of that series, as it does for npm
+//! (`preview gem:rails@7` asks for rails 7, whichever minor is newest).
 
-/// A gem requirement in the syntax of `Range` (which reads `~>`): comma-separated parts
-/// joined by blanks, prerelease tags as semver writes them (`7.2.0.beta1` ->
-/// `7.2.0-beta1`).
-pub(super) fn gem_as_npm(raw: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if part.starts_with("!=") {
-            return Err(format!(
-                "`{part}` in `{raw}`: preview reads `~>`, `=`, `>=`, `<=`, `>` and `<`"
-            ));
-        }
-        let op_len = part
-            .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | ' '))
-            .unwrap_or(part.len());
-        let (op, version) = part.split_at(op_len);
-        let version = match version.find(|c: char| c.is_ascii_alphabetic()) {
-            Some(i) if i > 0 && version[..i].ends_with('.') => {
-                format!("{}-{}", &version[..i - 1], &version[i..])
-            }
-            _ => version.to_string(),
-        };
-        out.push(format!("{}{version}", op.replace(' ', "")));
-    }
-    Ok(out.join(" "))
+use crate::version::{
+    ComposerConstraint, ComposerConstraintError, GemRequirement, GemRequirementError,
+    PythonSpecifiers, SpecifierError,
+};
+
+/// Whether `raw` is a version of one or two numbers alone (`7`, `2.1`).
+fn bare_series(raw: &str) -> Option<&str> {
+    let t = raw.trim();
+    let numbers = t.split('.').count() < 3
+        && t.split('.')
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    numbers.then_some(t)
 }
 
-/// A Composer constraint in the syntax of `Range`: `|` or `||` between alternatives,
-/// blanks or commas between the parts of one, `~1.2` is `>=1.2 <2` (Ruby's `~>`), `1.*`
-/// a wildcard, `A - B` a hyphen range; stability flags (`@dev`) are not read.
-pub(super) fn composer_as_npm(raw: &str) -> Result<String, String> {
-    let mut alternatives = Vec::new();
-    for alternative in raw.replace("||", "|").split('|') {
-        let mut parts = Vec::new();
-        for token in alternative.replace(',', " ").split_whitespace() {
-            if token.starts_with("!=") || token.contains('@') {
-                return Err(format!(
-                    "`{token}` in `{raw}`: preview reads `^`, `~`, `*`, `-` ranges and \
-                     `>=`, `<=`, `>`, `<`, `=`"
-                ));
-            }
-            let token = match token.strip_prefix('~') {
-                Some(rest) if !rest.starts_with('>') => format!("~>{rest}"),
-                _ => token.to_string(),
-            };
-            parts.push(if token == "*" {
-                token
-            } else {
-                token.replace(".*", ".x")
-            });
-        }
-        alternatives.push(parts.join(" "));
+/// PEP 440 specifiers; a bare series is `==2.*`.
+pub(super) fn python_specifiers(raw: &str) -> Result<PythonSpecifiers, SpecifierError> {
+    match bare_series(raw) {
+        Some(series) => PythonSpecifiers::parse(&format!("=={series}.*")),
+        None => PythonSpecifiers::parse(raw),
     }
-    Ok(alternatives.join(" || "))
+}
+
+/// A gem requirement; a bare series is `~> 7.0` (`~> 7.1.0` for `7.1`).
+pub(super) fn gem_requirement(raw: &str) -> Result<GemRequirement, GemRequirementError> {
+    match bare_series(raw) {
+        Some(series) => GemRequirement::parse(&format!("~> {series}.0")),
+        None => GemRequirement::parse(raw),
+    }
+}
+
+/// A Composer constraint; a bare series is `11.*`.
+pub(super) fn composer_constraint(
+    raw: &str,
+) -> Result<ComposerConstraint, ComposerConstraintError> {
+    match bare_series(raw) {
+        Some(series) => ComposerConstraint::parse(&format!("{series}.*")),
+        None => ComposerConstraint::parse(raw),
+    }
 }
 
 #[cfg(test)]
@@ -61,12 +49,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn written_as_range_reads_them() {
-        assert_eq!(gem_as_npm("~> 7.2.0.rc1, < 8").unwrap(), "~>7.2.0-rc1 <8");
-        assert_eq!(
-            composer_as_npm("^10.0|~9.5, >=9.5.2 || 8.*").unwrap(),
-            "^10.0 || ~>9.5 >=9.5.2 || 8.x"
-        );
-        assert!(composer_as_npm("^11@dev").is_err());
+    fn bare_series_only_for_one_or_two_numbers() {
+        assert_eq!(bare_series(" 7 "), Some("7"));
+        assert_eq!(bare_series("2.1"), Some("2.1"));
+        assert_eq!(bare_series("2.1.0"), None);
+        assert_eq!(bare_series("~> 7"), None);
+        assert_eq!(bare_series(""), None);
     }
 }

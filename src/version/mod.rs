@@ -1,15 +1,24 @@
 //! Versions and version ranges: ordering lockfile versions per ecosystem, classifying a
-//! change (major/minor/patch/...), and the range syntax used by rule windows.
+//! change (major/minor/patch/...), and each ecosystem's range syntax: npm's (also used by
+//! rule windows), PEP 440 specifiers, gem requirements and Composer constraints.
 //!
 //! Every ecosystem's versions are read into a `semver::Version` that orders the same way
 //! (extra release segments become build metadata, tags become prerelease identifiers),
 //! so that diffing, classifying and rule windows share one model.
 
+mod composer_constraint;
+mod composer_version;
+mod gem_requirement;
 mod lenient;
+mod npm_syntax;
 mod pep440;
+mod pep440_specifiers;
 mod range;
 
-pub use range::Range;
+pub use composer_constraint::{ComposerConstraint, ComposerConstraintError};
+pub use gem_requirement::{GemRequirement, GemRequirementError, GemVersion};
+pub use pep440_specifiers::{PythonSpecifiers, SpecifierError};
+pub use range::{Range, RangeError};
 
 use crate::ecosystem::Ecosystem;
 use semver::Version;

@@ -1,63 +1,42 @@
-//! Python versions as PEP 440 orders them, read into a `semver::Version` with the same
-//! order: `N!` epochs, release segments, `aN`/`bN`/`rcN` pre-releases, `.postN`, `.devN`
-//! and `+local` labels, in their normalised and common unnormalised spellings.
+//! Python versions as PEP 440 orders them, read by `pep440_rs` (every spelling PEP 440
+//! normalises: `1.0-1` is `1.0.post1`, `1.0-RC-1` is `1.0rc1`) and carried into a
+//! `semver::Version` with the same order: `N!` epochs, release segments,
+//! `aN`/`bN`/`rcN` pre-releases, `.postN`, `.devN` and `+local` labels.
 
+use pep440_rs::{LocalSegment, PrereleaseKind};
 use semver::{BuildMetadata, Prerelease, Version};
+use std::str::FromStr;
 
 /// The epoch outranks every release: it is folded into the major number.
 const EPOCH_WEIGHT: u64 = 1_000_000_000;
 
 pub fn parse(raw: &str) -> Option<Version> {
-    let s = raw.trim().to_ascii_lowercase();
-    let s = s.strip_prefix('v').unwrap_or(&s);
-    let (s, local) = match s.split_once('+') {
-        Some((v, l)) => (v, Some(l)),
-        None => (s, None),
-    };
-    let (epoch, s) = match s.split_once('!') {
-        Some((e, rest)) => (e.parse::<u64>().ok()?, rest),
-        None => (0, s),
-    };
-    let release_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (release, mut rest) = s.split_at(release_end);
-    let release: Vec<u64> = release
-        .trim_end_matches('.')
-        .split('.')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-
-    // Each suffix: an optional separator, a word, an optional separator, a number.
-    let mut take = |words: &[(&str, &'static str)]| -> Option<(&'static str, u64)> {
-        let r = rest.trim_start_matches(['.', '-', '_']);
-        for (word, canonical) in words {
-            if let Some(after) = r.strip_prefix(word) {
-                let after = after.trim_start_matches(['.', '-', '_']);
-                let digits =
-                    after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-                let n = after[..digits].parse().unwrap_or(0);
-                rest = &after[digits..];
-                return Some((canonical, n));
-            }
-        }
-        None
-    };
-    let pre = take(&[
-        ("alpha", "a"),
-        ("beta", "b"),
-        ("preview", "rc"),
-        ("pre", "rc"),
-        ("rc", "rc"),
-        ("a", "a"),
-        ("b", "b"),
-        ("c", "rc"),
-    ]);
-    let post = take(&[("post", "post"), ("rev", "post"), ("r", "post")]);
-    let dev = take(&[("dev", "dev")]);
-    if !rest.trim_start_matches(['.', '-', '_']).is_empty() {
-        return None;
+    let v = pep440_rs::Version::from_str(raw.trim()).ok()?;
+    let epoch = v.epoch();
+    // Trailing zeros past the third segment change nothing (`1.0.0.0` is `1.0.0`).
+    let mut release = v.release().to_vec();
+    while release.len() > 3 && release.last() == Some(&0) {
+        release.pop();
     }
+    let pre = v.pre().map(|p| {
+        let kind = match p.kind {
+            PrereleaseKind::Alpha => "a",
+            PrereleaseKind::Beta => "b",
+            PrereleaseKind::Rc => "rc",
+        };
+        (kind, p.number)
+    });
+    let post = v.post().map(|n| ("post", n));
+    let dev = v.dev().map(|n| ("dev", n));
+    let local: Option<Vec<String>> = (!v.local().is_empty()).then(|| {
+        v.local()
+            .iter()
+            .map(|s| match s {
+                LocalSegment::String(t) => t.clone(),
+                LocalSegment::Number(n) => n.to_string(),
+            })
+            .collect()
+    });
 
     // Pre-releases and dev releases sort before the release: dev < a < b < rc, and
     // within one pre-release, .devN < (plain) < .postN.
@@ -97,11 +76,7 @@ pub fn parse(raw: &str) -> Option<Version> {
     }
     if let Some(l) = local {
         build.push("local".into());
-        build.extend(
-            l.split(['.', '-', '_'])
-                .filter(|p| !p.is_empty())
-                .map(str::to_string),
-        );
+        build.extend(l);
     }
     Some(Version {
         major: epoch

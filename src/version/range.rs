@@ -1,44 +1,110 @@
-//! Version ranges in npm's syntax, which rule windows use for every ecosystem:
-//! `>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`, joined by `||`; and
-//! RubyGems' pessimistic `~> 7.1` (`>=7.1 <8`), which gem requirements use.
+//! Version ranges in npm's syntax, read exactly as node-semver 7 reads them (default
+//! options): `>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `=1.x`, `1.2.3 - 2.x`, `*`, `x`,
+//! joined by `||`. Rule windows use this syntax in every ecosystem; `preview` uses it for
+//! npm packages. The desugaring into plain comparators is in `npm_syntax`.
 
-use semver::{Comparator, Op, Version};
+use super::npm_syntax;
+use semver::{BuildMetadata, Prerelease, Version};
+use std::cmp::Ordering;
 use std::fmt;
 
-/// An npm-style range: `||`-separated sets of blank-separated comparators
-/// (`>=4.0.0 <5`, `^4.1`, `~1.2.3`, `4.x`, `1.2.3 - 2.0.0`, `*`).
+/// A range node-semver refuses, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid version range `{range}`: {reason}")]
+pub struct RangeError {
+    pub range: String,
+    pub reason: String,
+}
+
+/// An npm range: `||`-separated sets of comparators, all of which a version must meet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Range {
     raw: String,
     sets: Vec<Vec<Comparator>>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// One plain comparator; `version: None` is node-semver's ANY (the empty comparator).
+#[derive(Clone, Debug, PartialEq)]
+struct Comparator {
+    op: Op,
+    version: Option<Version>,
+}
+
+/// node-semver's `Number.MAX_SAFE_INTEGER`: larger version numbers are refused.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+/// node-semver refuses a version longer than this.
+const MAX_LENGTH: usize = 256;
+
 impl Range {
-    pub fn parse(raw: &str) -> Result<Range, String> {
+    /// node-semver's default reading (`new Range(raw)`), which rule windows use.
+    pub fn parse(raw: &str) -> Result<Range, RangeError> {
+        Range::read(raw, false)
+    }
+
+    /// node-semver's `loose` reading, which npm picks versions with (leading zeros,
+    /// `1.2.3beta`, and what is no comparator dropped).
+    pub fn parse_loose(raw: &str) -> Result<Range, RangeError> {
+        Range::read(raw, true)
+    }
+
+    fn read(raw: &str, loose: bool) -> Result<Range, RangeError> {
+        // node-semver trims and collapses blanks before anything else.
+        let normalised = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let fail = |reason: String| RangeError {
+            range: raw.trim().to_string(),
+            reason,
+        };
         let mut sets = Vec::new();
-        for set in raw.split("||") {
-            let tokens = normalise_tokens(set);
-            let mut comparators = Vec::new();
-            let mut i = 0;
-            while i < tokens.len() {
-                // Hyphen range: `A - B` means `>=A <=B`.
-                if i + 2 < tokens.len() && tokens[i + 1] == "-" {
-                    comparators.push(comparator(&format!(">={}", tokens[i]), raw)?);
-                    comparators.push(comparator(&format!("<={}", tokens[i + 2]), raw)?);
-                    i += 3;
-                    continue;
-                }
-                let t = &tokens[i];
-                if let Some(v) = t.strip_prefix("~>") {
-                    let (low, high) = pessimistic(v, raw)?;
-                    comparators.push(comparator(&format!(">={low}"), raw)?);
-                    comparators.push(comparator(&format!("<{high}"), raw)?);
-                } else if !matches!(t.as_str(), "*" | "x" | "X" | "") {
-                    comparators.push(comparator(t, raw)?);
-                }
-                i += 1;
+        for set in normalised.split("||") {
+            let plain = npm_syntax::comparators(set.trim(), loose)
+                .ok_or_else(|| fail("a version number is too large".into()))?;
+            let mut comparators: Vec<Comparator> = Vec::new();
+            let mut parsed = Vec::new();
+            for text in &plain {
+                parsed.push(Comparator::parse(text, loose).map_err(fail)?);
             }
-            sets.push(comparators);
+            // A set holding `<0.0.0-0` matches nothing; repeats count once; ANY beside
+            // other comparators adds nothing.
+            if let Some(null) = parsed.iter().find(|c| c.is_null_set()) {
+                sets.push(vec![null.clone()]);
+                continue;
+            }
+            for c in parsed {
+                if !comparators.contains(&c) {
+                    comparators.push(c);
+                }
+            }
+            if comparators.len() > 1 {
+                comparators.retain(|c| c.version.is_some());
+            }
+            // Loose, a set whose every comparator was dropped is no set.
+            if !comparators.is_empty() {
+                sets.push(comparators);
+            }
+        }
+        if sets.is_empty() {
+            return Err(fail("no comparator".into()));
+        }
+        // Across `||`: sets that match nothing are dropped (unless all do), and a set
+        // that is ANY alone replaces them all (so `* || 1.0.0-rc.1` admits no prerelease,
+        // as in npm).
+        if sets.len() > 1 {
+            let first = sets[0].clone();
+            sets.retain(|s| !s[0].is_null_set());
+            if sets.is_empty() {
+                sets = vec![first];
+            } else if let Some(any) = sets.iter().find(|s| s.len() == 1 && s[0].version.is_none()) {
+                sets = vec![any.clone()];
+            }
         }
         Ok(Range {
             raw: raw.trim().to_string(),
@@ -46,28 +112,31 @@ impl Range {
         })
     }
 
-    /// Whether `version` is in the range. A prerelease counts as the release it precedes
-    /// (`5.0.0-beta.1` is treated as `5.0.0`): for a rule window, a beta of 5 already has
-    /// the change that 5.0.0 documents.
+    /// Whether `version` is in the range, for rule windows: a prerelease counts as the
+    /// release it precedes (`5.0.0-beta.1` is treated as `5.0.0`), since a beta of 5
+    /// already has the change that 5.0.0 documents.
     pub fn contains(&self, version: &Version) -> bool {
         let mut v = version.clone();
-        v.pre = semver::Prerelease::EMPTY;
-        v.build = semver::BuildMetadata::EMPTY;
-        self.sets
-            .iter()
-            .any(|set| set.iter().all(|c| c.matches(&v)))
+        v.pre = Prerelease::EMPTY;
+        v.build = BuildMetadata::EMPTY;
+        self.satisfied_by(&v)
     }
 
-    /// Whether `version` satisfies the range as npm's resolver reads it: a prerelease
-    /// only where a comparator of its set names a prerelease of the same release
-    /// (`^5.0.0-beta.1` admits `5.0.0-beta.3`, `5` admits no prerelease). For choosing
-    /// a version to install, where `contains` is for rule windows.
+    /// Whether `version` satisfies the range as npm's resolver reads it
+    /// (`semver.satisfies`): a prerelease only where a comparator of the same set names a
+    /// prerelease of the same major.minor.patch (`^5.0.0-beta.1` admits `5.0.0-beta.3`,
+    /// `5` admits no prerelease). For choosing a version to install.
     pub fn satisfied_by(&self, version: &Version) -> bool {
         self.sets.iter().any(|set| {
-            semver::VersionReq {
-                comparators: set.clone(),
-            }
-            .matches(version)
+            set.iter().all(|c| c.test(version))
+                && (version.pre.is_empty()
+                    || set.iter().any(|c| {
+                        c.version.as_ref().is_some_and(|a| {
+                            !a.pre.is_empty()
+                                && (a.major, a.minor, a.patch)
+                                    == (version.major, version.minor, version.patch)
+                        })
+                    }))
         })
     }
 
@@ -76,85 +145,88 @@ impl Range {
     }
 }
 
+impl Comparator {
+    /// node-semver's `Comparator#parse` on a desugared comparator (`>=1.2.0`, ``).
+    fn parse(text: &str, loose: bool) -> Result<Comparator, String> {
+        let caps = npm_syntax::comparator_pattern(loose)
+            .captures(text)
+            .ok_or_else(|| format!("`{text}` is not a comparator"))?;
+        let op = match caps.get(1).map_or("", |m| m.as_str()) {
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            _ => Op::Eq,
+        };
+        let Some(whole) = caps.get(2) else {
+            return Ok(Comparator { op, version: None });
+        };
+        if whole.as_str().len() > MAX_LENGTH {
+            return Err(format!("`{text}` is longer than {MAX_LENGTH} characters"));
+        }
+        let number = |i: usize| -> Result<u64, String> {
+            caps[i]
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= MAX_SAFE_INTEGER)
+                .ok_or_else(|| format!("`{}` in `{text}` is too large", &caps[i]))
+        };
+        let pre = match caps.get(6) {
+            // node-semver keeps numeric identifiers as numbers: loose, `01` is `1`.
+            Some(p) => Prerelease::new(
+                &p.as_str()
+                    .split('.')
+                    .map(|id| match id.parse::<u64>() {
+                        Ok(n) if n < MAX_SAFE_INTEGER => n.to_string(),
+                        _ => id.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("."),
+            )
+            .map_err(|e| format!("`{text}`: {e}"))?,
+            None => Prerelease::EMPTY,
+        };
+        Ok(Comparator {
+            op,
+            version: Some(Version {
+                major: number(3)?,
+                minor: number(4)?,
+                patch: number(5)?,
+                pre,
+                build: BuildMetadata::EMPTY,
+            }),
+        })
+    }
+
+    fn is_null_set(&self) -> bool {
+        self.op == Op::Lt
+            && self
+                .version
+                .as_ref()
+                .is_some_and(|v| *v == Version::parse("0.0.0-0").expect("a version"))
+    }
+
+    fn test(&self, version: &Version) -> bool {
+        let Some(own) = &self.version else {
+            return true;
+        };
+        // node-semver compares release and prerelease; build metadata never counts.
+        let order = (version.major, version.minor, version.patch, &version.pre)
+            .cmp(&(own.major, own.minor, own.patch, &own.pre));
+        match self.op {
+            Op::Eq => order == Ordering::Equal,
+            Op::Lt => order == Ordering::Less,
+            Op::Le => order != Ordering::Greater,
+            Op::Gt => order == Ordering::Greater,
+            Op::Ge => order != Ordering::Less,
+        }
+    }
+}
+
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
     }
-}
-
-/// Splits a comparator set into tokens, gluing an operator separated from its version
-/// by blanks (`>= 4.0.0`) and dropping a leading `v` (`>=v4`).
-fn normalise_tokens(set: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut pending_op = String::new();
-    for tok in set.split_whitespace() {
-        if tok != "-"
-            && tok
-                .chars()
-                .all(|c| matches!(c, '<' | '>' | '=' | '~' | '^'))
-        {
-            pending_op.push_str(tok);
-            continue;
-        }
-        let t = format!("{pending_op}{tok}");
-        pending_op.clear();
-        let op_len = t
-            .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | '^'))
-            .unwrap_or(t.len());
-        let (op, rest) = t.split_at(op_len);
-        out.push(format!("{op}{}", rest.trim_start_matches('v')));
-    }
-    out
-}
-
-/// The bounds of `~> v`: the last given release segment may grow, the one before it may
-/// not (`~> 7.1` is `>=7.1.0 <8.0.0`, `~> 7.1.2` is `>=7.1.2 <7.2.0`, `~> 7` is `>=7.0.0
-/// <8.0.0`). Semver comparators hold three segments: `~> 7.1.3.2` is read as `<7.1.4`.
-fn pessimistic(v: &str, whole: &str) -> Result<(String, String), String> {
-    let release_end = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(v.len());
-    let (release, tag) = v.split_at(release_end);
-    let segments: Vec<u64> = release
-        .trim_end_matches('.')
-        .split('.')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .map_err(|_| format!("invalid version range `{whole}`: `~>{v}` is not a version"))?;
-    let padded =
-        |s: &[u64]| -> Vec<u64> { (0..3).map(|i| s.get(i).copied().unwrap_or(0)).collect() };
-    let low = padded(&segments);
-    let mut high = segments.clone();
-    if high.len() > 1 {
-        high.pop();
-    }
-    high.truncate(3);
-    *high.last_mut().expect("one segment or more") += 1;
-    let high = padded(&high);
-    let join = |s: &[u64]| s.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
-    let tag = tag.trim_start_matches(['.', '-']);
-    let mut low_text = join(&low[..]);
-    if !tag.is_empty() {
-        low_text = format!("{low_text}-{tag}");
-    }
-    Ok((low_text, join(&high)))
-}
-
-fn comparator(token: &str, whole: &str) -> Result<Comparator, String> {
-    // npm reads a bare version as exact, where the semver crate reads it as caret.
-    let starts_bare = token.starts_with(|c: char| c.is_ascii_digit());
-    let text = if starts_bare {
-        format!("={token}")
-    } else {
-        token.to_string()
-    };
-    let mut c = Comparator::parse(&text)
-        .map_err(|e| format!("invalid version range `{whole}`: `{token}`: {e}"))?;
-    // `=4.x` in npm is "any 4": the semver crate's wildcard form says the same.
-    if c.op == Op::Exact && (c.minor.is_none() || c.patch.is_none()) {
-        c.op = Op::Wildcard;
-    }
-    Ok(c)
 }
 
 #[cfg(test)]
@@ -205,17 +277,56 @@ mod tests {
         assert!(sat("4 || 5", "4.21.2"));
     }
 
+    /// Each answer checked against node-semver 7.8.6 (`semver.satisfies`).
     #[test]
-    fn pessimistic_ranges() {
+    fn reads_ranges_as_node_semver_does() {
         let sat = |r: &str, ver: &str| Range::parse(r).unwrap().satisfied_by(&v(ver));
-        assert!(sat("~> 7.1", "7.1.0") && sat("~> 7.1", "7.9.3") && !sat("~> 7.1", "8.0.0"));
-        assert!(!sat("~> 7.1", "7.0.9"));
-        assert!(sat("~> 7.1.2", "7.1.5") && !sat("~> 7.1.2", "7.2.0") && !sat("~> 7.1.2", "7.1.1"));
-        assert!(sat("~>7", "7.2.0") && !sat("~>7", "8.0.0"));
-        assert!(sat("~> 7.1 >= 7.1.3", "7.1.3") && !sat("~> 7.1 >= 7.1.3", "7.1.2"));
-        assert!(sat("~> 7.2.0.beta1", "7.2.0-beta2") && sat("~> 7.2.0.beta1", "7.2.1"));
-        assert!(Range::parse("~> 7.1").unwrap().contains(&v("7.2.0")));
-        assert!(sat("~> 7.1.3.2", "7.1.3") && !sat("~> 7.1.3.2", "7.1.4"));
-        assert!(Range::parse("~> x").is_err());
+        // x-ranges with `=` and `v`, x anywhere.
+        assert!(sat("=1.x", "1.9.0") && !sat("=1.x", "2.0.0"));
+        assert!(sat("=0.7.x", "0.7.3") && !sat("=0.7.x", "0.8.0"));
+        assert!(sat("=1", "1.4.0") && sat("x", "3.0.0") && sat("X", "0.0.1"));
+        assert!(sat("x.x", "1.2.3") && sat("", "1.0.0"));
+        // Hyphen ranges with partial and x ends; `>`/`<=` on partials.
+        assert!(sat("1.x - 2", "2.9.9") && !sat("1.x - 2", "3.0.0") && sat("1.x - 2", "1.0.0"));
+        assert!(sat("1.2.3 - 2.x", "2.5.0"));
+        assert!(sat(">1.x", "2.0.0") && !sat(">1.x", "1.9.9"));
+        assert!(sat("<=1.2", "1.2.9") && !sat("<=1.2", "1.3.0"));
+        // A set that is ANY alone replaces the others, and admits no prerelease.
+        assert!(!sat("* || 1.0.0-rc.1", "1.0.0-rc.1"));
+        assert!(sat("1.0.0-rc.1 || 2", "1.0.0-rc.1"));
+        // Caret and tilde on prereleases; `~>` is npm's tilde, not RubyGems'.
+        assert!(sat("^0.0.1-rc.1", "0.0.1") && !sat("^0.0.1-rc.1", "0.0.2"));
+        assert!(sat("~1.2.3-beta", "1.2.3-beta.2") && !sat("~1.2.3-beta", "1.2.4-beta"));
+        assert!(sat("~>1.2", "1.2.5") && !sat("~>1.2", "1.3.0"));
+        for refused in [
+            "x.1",
+            "1.x.2",
+            "<<1",
+            "1.2.3.4",
+            ">=1.0.0 -2",
+            "not a range",
+            "^9007199254740992",
+        ] {
+            assert!(Range::parse(refused).is_err(), "{refused}");
+        }
+    }
+
+    /// npm picks with node-semver's `loose` option; rule windows read the default way.
+    #[test]
+    fn loose_reading_as_npm_picks() {
+        for (range, version) in [
+            ("1.2.3beta", "1.2.3-beta"),
+            ("01.02.03", "1.2.3"),
+            (">=1.2.3 junk", "1.5.0"),
+            ("^01.2", "1.9.0"),
+            ("junk || 1", "1.0.0"),
+        ] {
+            assert!(Range::parse(range).is_err(), "{range}");
+            assert!(
+                Range::parse_loose(range).unwrap().satisfied_by(&v(version)),
+                "{range}"
+            );
+        }
+        assert!(Range::parse_loose("junk").is_err());
     }
 }

@@ -21,6 +21,7 @@ mod notes_cargo_pypi;
 mod parity;
 mod preview;
 mod preview_proxies;
+mod ranges_differential;
 mod reports;
 mod rule_schema;
 mod rules_authoring;
