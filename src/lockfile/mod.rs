@@ -21,6 +21,7 @@ pub mod poetry;
 pub mod pubspec;
 pub mod requirements;
 pub mod uv;
+mod yaml_full;
 mod yaml_lines;
 pub mod yarn;
 
@@ -448,25 +449,6 @@ impl From<serde_json::Error> for ParseError {
     }
 }
 
-impl From<serde_saphyr::Error> for ParseError {
-    fn from(e: serde_saphyr::Error) -> Self {
-        // The rendered error repeats the position (" at line L, column C", and maybe a
-        // snippet on later lines); keep the reason.
-        let full = e.to_string();
-        let first = full.lines().next().unwrap_or_default();
-        let message = first
-            .rfind(" at line ")
-            .map_or(first, |i| &first[..i])
-            .to_string();
-        let loc = e.location();
-        ParseError {
-            message,
-            line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
-            column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +516,54 @@ mod tests {
                 let _ = format.parse(&[&bytes[..cut], "é\u{0}\\\n[".as_bytes()].concat());
                 cut += 1 + cut % 211;
             }
+        }
+    }
+
+    /// Collections nested far deeper than any lockfile (60,000 levels, flow or block) are
+    /// refused with a position, by every reader, on a thread with half the stack rayon
+    /// gives the parsing threads: reading must not recurse once per level of the input.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let flow = |prefix: &str, open: &str| format!("{prefix}{}", open.repeat(60_000));
+        let block = |prefix: &str, step: usize| {
+            let lines = (1..2_000).map(|i| format!("{}a:\n", " ".repeat(i * step)));
+            format!("{prefix}{}", lines.collect::<String>())
+        };
+        let pnpm = "lockfileVersion: '9.0'\nsettings: ";
+        let berry = "__metadata:\n  version: 6\n\"a@npm:1\":\n  x: ";
+        let mut cases = Vec::new();
+        for (format, prefix) in [
+            (Format::PnpmLock, pnpm),
+            (Format::PubspecLock, "sdks: "),
+            (Format::Yarn, berry),
+        ] {
+            for open in ["[", "{a: ", "- ["] {
+                cases.push((format, flow(prefix, open)));
+                // An anchor sends the file straight to the full parser.
+                cases.push((format, flow(&format!("{prefix}&x "), open)));
+            }
+            cases.push((format, block(&format!("{}\n", prefix.trim_end()), 2)));
+        }
+        for (format, text) in [
+            (Format::NpmPackageLock, "[".repeat(60_000)),
+            (Format::ComposerLock, "{\"a\":".repeat(60_000)),
+            (Format::BunLock, "{\"a\":[".repeat(30_000)),
+            (Format::CargoLock, format!("a = {}", "[".repeat(60_000))),
+            (Format::UvLock, format!("a = {}", "{a = ".repeat(60_000))),
+            (Format::MixLock, format!("%{{\"a\": {}", "{".repeat(60_000))),
+        ] {
+            cases.push((format, text));
+        }
+        for (format, text) in cases {
+            let head: String = text.chars().take(60).collect();
+            let err = std::thread::Builder::new()
+                .stack_size(1024 * 1024)
+                .spawn(move || format.parse(text.as_bytes()).map(|_| ()))
+                .unwrap()
+                .join()
+                .unwrap()
+                .expect_err(&head);
+            assert!(err.line.is_some() && err.column.is_some(), "{head}: {err}");
         }
     }
 }

@@ -204,11 +204,7 @@ fn read_main_document(bytes: &[u8]) -> Result<RawLock, ParseError> {
         return Ok(raw);
     }
     let options = serde_saphyr::options! {
-        // Lockfiles of large monorepos reach millions of YAML events; each event takes at
-        // least one byte, so the budget follows the input.
-        budget: serde_saphyr::budget! {
-            max_events: bytes.len().saturating_mul(2).max(1_000_000),
-        },
+        budget: Some(super::yaml_full::budget(bytes.len())),
         with_snippet: false,
     };
     let mut docs: Vec<RawLock> = serde_saphyr::from_slice_multiple_with_options(bytes, options)?;
