@@ -3,6 +3,7 @@
 
 mod revision;
 mod snapshot;
+mod symlink;
 
 pub use revision::Resolved;
 pub use snapshot::{FileEntry, PathFilter, Snapshot};
