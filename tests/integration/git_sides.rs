@@ -352,3 +352,42 @@ fn lockfile_symlinks_are_followed_inside_the_repository_only() {
 fn testdata_file(rel: &str) -> std::path::PathBuf {
     crate::support::testdata(rel)
 }
+
+/// A repository without a commit, and HEAD on a branch without one, say so (libgit2 says
+/// "revspec 'HEAD' not found"), with default and with explicit revisions.
+#[test]
+fn no_commits_yet_is_said_plainly() {
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    for args in [
+        &[][..],
+        &["--base", "main", "--head", "HEAD"],
+        &["--base", "v1"],
+    ] {
+        let out = repo
+            .bumpcheck(&[&["check"][..], args].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("this repository has no commits yet"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("revspec"), "{args:?}: {stderr}");
+    }
+    repo.commit("first");
+    repo.git(&["checkout", "-q", "--orphan", "fresh"]);
+    for args in [&[][..], &["--base", "main", "--head", "HEAD"]] {
+        let out = repo
+            .bumpcheck(&[&["check"][..], args].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("HEAD is on branch `fresh`, which has no commits yet"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
