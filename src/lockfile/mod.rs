@@ -8,6 +8,7 @@ pub mod gemfile;
 pub mod gomod;
 pub mod gradle;
 pub mod includes;
+pub(crate) mod json;
 pub mod mix;
 pub mod npm;
 pub mod nuget;
@@ -431,22 +432,6 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         ParseError::at_offset("not UTF-8 text (a binary file?)", valid, e.valid_up_to())
     })
-}
-
-impl From<serde_json::Error> for ParseError {
-    fn from(e: serde_json::Error) -> Self {
-        // serde_json's Display appends " at line L column C"; keep the message bare.
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_string(),
-            None => full,
-        };
-        ParseError {
-            message,
-            line: (e.line() > 0).then_some(e.line()),
-            column: (e.line() > 0).then_some(e.column()),
-        }
-    }
 }
 
 #[cfg(test)]
