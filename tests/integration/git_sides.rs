@@ -358,36 +358,27 @@ fn testdata_file(rel: &str) -> std::path::PathBuf {
 #[test]
 fn no_commits_yet_is_said_plainly() {
     let repo = TestRepo::new();
+    let refused = |args: &[&str], says: &str| {
+        let out = repo
+            .bumpcheck(&[&["check"][..], args].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!stderr.contains("revspec"), "{args:?}: {stderr}");
+    };
     repo.copy_fixture("npm/express-app/v4.21.2", "");
     for args in [
         &[][..],
         &["--base", "main", "--head", "HEAD"],
         &["--base", "v1"],
     ] {
-        let out = repo
-            .bumpcheck(&[&["check"][..], args].concat())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("this repository has no commits yet"),
-            "{args:?}: {stderr}"
-        );
-        assert!(!stderr.contains("revspec"), "{args:?}: {stderr}");
+        refused(args, "this repository has no commits yet");
     }
     repo.commit("first");
     repo.git(&["checkout", "-q", "--orphan", "fresh"]);
     for args in [&[][..], &["--base", "main", "--head", "HEAD"]] {
-        let out = repo
-            .bumpcheck(&[&["check"][..], args].concat())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("HEAD is on branch `fresh`, which has no commits yet"),
-            "{args:?}: {stderr}"
-        );
+        refused(args, "HEAD is on branch `fresh`, which has no commits yet");
     }
 }
