@@ -131,6 +131,9 @@ pub(super) fn diff_lockfiles(
     for (b, h) in pairs {
         let mut failed = false;
         for (side, snapshot) in [(&b, base), (&h, head)] {
+            if let Some(r) = side {
+                report_rejected(r, snapshot, report);
+            }
             if let Some(Read {
                 entry,
                 parsed: Some(Err(e)),
@@ -206,6 +209,7 @@ pub(crate) fn read_current(
     let mut out = Vec::new();
     for (format, mut r) in reads {
         read_includes(repo, snapshot, &mut r, report);
+        report_rejected(&r, snapshot, report);
         match r.parsed.take() {
             Some(Ok(lockfile)) => {
                 let direct = direct_names(repo, snapshot, Some(&r), &lockfile, format, report);
@@ -252,6 +256,18 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
                 read.entry.path,
                 describe(snapshot)
             ),
+        });
+    }
+}
+
+/// The entries a lockfile's reader left out (a version the ecosystem does not admit), each
+/// with its position: the rest of the file is still diffed.
+fn report_rejected(read: &Read, snapshot: &Snapshot, report: &mut Report) {
+    for e in parsed(read).map_or(&[][..], |l| &l.rejected) {
+        report.errors.push(ReportError {
+            path: read.entry.path.clone(),
+            rev: snapshot.commit().map(|c| c.to_string()),
+            message: format!("{} at {}: {e}", read.entry.path, describe(snapshot)),
         });
     }
 }

@@ -7,15 +7,17 @@ use serde::Deserialize;
 /// Reads `T` from JSON bytes. A file cut short is reported where it ends (serde_json
 /// gives "line 2, column 0" after a final newline) and said to end early.
 pub(crate) fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, ParseError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    // serde_json checks UTF-8 only in the strings it keeps, not in those it skips; every
+    // JSON reader of a package manager refuses the whole file.
+    let text = super::utf8(bytes)?;
+    serde_json::from_str(text).map_err(|e| {
         if !e.is_eof() {
             return ParseError::from(e);
         }
         let reason = ParseError::from(e).message;
-        let text = String::from_utf8_lossy(bytes);
         ParseError::at_offset(
             format!("the file ends early, in the middle of its JSON ({reason})"),
-            &text,
+            text,
             text.len(),
         )
     })

@@ -22,6 +22,7 @@ pub mod poetry;
 pub mod pubspec;
 pub mod requirements;
 pub mod uv;
+mod validate;
 mod yaml_full;
 mod yaml_lines;
 pub mod yarn;
@@ -56,6 +57,9 @@ pub struct Lockfile {
     /// Other files this one pulls in (a requirements file's `-r other.txt`), relative to
     /// the lockfile's directory; the caller reads them at the same revision and merges them.
     pub includes: Vec<String>,
+    /// Entries left out of `packages`, each with why and where: a version the ecosystem
+    /// does not admit, a version that is not a string. The rest of the file still counts.
+    pub rejected: Vec<ParseError>,
 }
 
 impl Lockfile {
@@ -205,7 +209,16 @@ impl Format {
         }
     }
 
+    /// Reads a lockfile: its packages, less the entries whose version the ecosystem does
+    /// not admit (those are in `rejected`).
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
+        validate::refuse_blank(self, bytes)?;
+        let mut lock = self.read(bytes).map_err(|e| validate::place(e, bytes))?;
+        validate::versions(self, bytes, &mut lock);
+        Ok(lock)
+    }
+
+    fn read(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
             Format::Yarn => yarn::parse(bytes),

@@ -100,6 +100,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
 
 /// The general path: the plain YAML reader, then serde-saphyr for any YAML.
 pub(super) fn parse_general(bytes: &[u8]) -> Result<Lockfile, ParseError> {
+    // Bytes that are not UTF-8 are refused where they start (the YAML parser says only
+    // that the input is not UTF-8).
+    super::text(bytes)?;
     let raw = read_main_document(bytes)?;
     let style = match &raw.lockfile_version {
         None => return Err(ParseError::new("not a pnpm lockfile: no `lockfileVersion`")),

@@ -42,7 +42,17 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let mut packages = BTreeSet::new();
     let mut direct = BTreeSet::new();
     for (name, entry) in entries {
-        if matches!(entry.source.as_deref(), Some("path" | "sdk")) {
+        // pub refuses a lockfile whose package has no source or no version; without that
+        // check, another YAML or JSON file with a `packages` map reads as a pubspec.lock.
+        let Some(source) = entry.source.as_deref() else {
+            return Err(ParseError::new(format!("package `{name}` has no `source`")));
+        };
+        if entry.version.is_none() {
+            return Err(ParseError::new(format!(
+                "package `{name}` has no `version`"
+            )));
+        }
+        if matches!(source, "path" | "sdk") {
             continue;
         }
         if entry
