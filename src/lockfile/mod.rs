@@ -563,5 +563,29 @@ mod tests {
                 .expect_err(&head);
             assert!(err.line.is_some() && err.column.is_some(), "{head}: {err}");
         }
+        // The manifests' readers: Cargo.toml, pyproject.toml, Pipfile, package.json,
+        // composer.json.
+        for (format, text) in [
+            (Format::CargoLock, format!("a = {}", "[".repeat(60_000))),
+            (
+                Format::PoetryLock,
+                format!("a = {}", "{a = ".repeat(60_000)),
+            ),
+            (Format::PipfileLock, format!("a = {}", "[".repeat(60_000))),
+            (Format::NpmPackageLock, "{\"a\":".repeat(60_000)),
+            (Format::ComposerLock, "[".repeat(60_000)),
+        ] {
+            std::thread::Builder::new()
+                .stack_size(1024 * 1024)
+                .spawn(move || {
+                    let direct = crate::manifest::direct_dependencies(format, text.as_bytes());
+                    assert!(direct.is_err(), "{format:?}");
+                    // Refused or read as no workspace: either way, no overflow.
+                    let _ = crate::manifest::workspace(format, text.as_bytes());
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
     }
 }
