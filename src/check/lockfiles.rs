@@ -5,7 +5,7 @@ use super::{describe, file_name, lockfile_entries};
 use crate::config::Exclude;
 use crate::diff;
 use crate::error::Result;
-use crate::git::{FileEntry, Repo, Snapshot};
+use crate::git::{FileEntry, GitError, Repo, Snapshot};
 use crate::lockfile::includes;
 use crate::lockfile::{Format, Lockfile, ParseError};
 use crate::report::{Report, ReportError, SwitchedLockfile};
@@ -20,26 +20,36 @@ pub(super) struct Read {
 }
 
 /// Reads a lockfile, unless it is over the size limit: then it is not read at all, and
-/// stands as a parse error that says so.
+/// stands as a parse error that says so. A file that cannot be read (a symlink out of the
+/// repository, a dangling one) stands as an error too, so the other lockfiles still count.
 fn read(repo: &Repo, snapshot: &Snapshot, entry: &FileEntry, limit: u64) -> Result<Read> {
-    let size = repo.entry_size(snapshot, entry)?;
+    let refused = |message: String| Read {
+        entry: entry.clone(),
+        bytes: Vec::new(),
+        parsed: Some(Err(ParseError::new(message))),
+    };
+    let size = match repo.entry_size(snapshot, entry) {
+        Ok(size) => size,
+        Err(GitError::Read { message, .. }) => return Ok(refused(message)),
+        Err(e) => return Err(e.into()),
+    };
     if size > limit {
         const MIB: f64 = 1024.0 * 1024.0;
-        return Ok(Read {
-            entry: entry.clone(),
-            bytes: Vec::new(),
-            parsed: Some(Err(ParseError::new(format!(
-                "the file is {:.1} MiB, over the limit of {:.0} MiB for a lockfile (raise it with --max-lockfile-size)",
-                size as f64 / MIB,
-                limit as f64 / MIB
-            )))),
-        });
+        return Ok(refused(format!(
+            "the file is {:.1} MiB, over the limit of {:.0} MiB for a lockfile (raise it with --max-lockfile-size)",
+            size as f64 / MIB,
+            limit as f64 / MIB
+        )));
     }
-    Ok(Read {
-        entry: entry.clone(),
-        bytes: repo.read_entry(snapshot, entry)?,
-        parsed: None,
-    })
+    match repo.read_entry(snapshot, entry) {
+        Ok(bytes) => Ok(Read {
+            entry: entry.clone(),
+            bytes,
+            parsed: None,
+        }),
+        Err(GitError::Read { message, .. }) => Ok(refused(message)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub(super) fn diff_lockfiles(
@@ -121,6 +131,9 @@ pub(super) fn diff_lockfiles(
     for (b, h) in pairs {
         let mut failed = false;
         for (side, snapshot) in [(&b, base), (&h, head)] {
+            if let Some(r) = side {
+                report_rejected(r, snapshot, report);
+            }
             if let Some(Read {
                 entry,
                 parsed: Some(Err(e)),
@@ -213,6 +226,7 @@ pub(crate) fn read_current(
     let mut out = Vec::new();
     for (format, mut r) in reads {
         read_includes(repo, snapshot, &mut r, report);
+        report_rejected(&r, snapshot, report);
         match r.parsed.take() {
             Some(Ok(lockfile)) => {
                 let direct = direct_names(repo, snapshot, Some(&r), &lockfile, format, report);
@@ -265,6 +279,18 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
 
 fn read_format(r: &Read) -> Option<Format> {
     Format::detect(file_name(&r.entry.path))
+}
+
+/// The entries a lockfile's reader left out (a version the ecosystem does not admit), each
+/// with its position: the rest of the file is still diffed.
+fn report_rejected(read: &Read, snapshot: &Snapshot, report: &mut Report) {
+    for e in parsed(read).map_or(&[][..], |l| &l.rejected) {
+        report.errors.push(ReportError {
+            path: read.entry.path.clone(),
+            rev: snapshot.commit().map(|c| c.to_string()),
+            message: format!("{} at {}: {e}", read.entry.path, describe(snapshot)),
+        });
+    }
 }
 
 fn parsed(r: &Read) -> Option<&Lockfile> {

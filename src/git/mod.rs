@@ -3,6 +3,7 @@
 
 mod revision;
 mod snapshot;
+mod symlink;
 
 pub use revision::Resolved;
 pub use snapshot::{FileEntry, PathFilter, Snapshot};
@@ -40,6 +41,12 @@ pub enum GitError {
         "this repository has no work tree (a bare clone): use --head REV instead of --worktree"
     )]
     Bare,
+    #[error("this repository has no commits yet: commit the lockfiles, then compare revisions")]
+    NoCommits,
+    #[error(
+        "HEAD is on branch `{branch}`, which has no commits yet: commit first, or name the revisions with --base and --head"
+    )]
+    UnbornHead { branch: String },
 }
 
 /// An open repository. git2 handles are not shared between threads: parallel readers

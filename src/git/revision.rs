@@ -15,18 +15,16 @@ pub struct Resolved {
 impl Repo {
     /// Resolves a revision (branch, tag, sha, `HEAD~2`, ...) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Resolved, GitError> {
-        let object = self
-            .raw()
-            .revparse_single(rev)
-            .map_err(|e| GitError::UnknownRevision {
+        let object = self.raw().revparse_single(rev).map_err(|e| {
+            if let Some(unborn) = self.unborn(rev) {
+                return unborn;
+            }
+            GitError::UnknownRevision {
                 rev: rev.to_string(),
-                message: if self.raw().is_empty().unwrap_or(false) {
-                    "the repository has no commits yet".to_string()
-                } else {
-                    e.message().to_string()
-                },
+                message: e.message().to_string(),
                 hint: shallow_hint(self),
-            })?;
+            }
+        })?;
         let commit = object
             .peel_to_commit()
             .map_err(|e| GitError::UnknownRevision {
@@ -38,6 +36,36 @@ impl Repo {
             rev: rev.to_string(),
             commit: commit.id(),
             merge_base: false,
+        })
+    }
+
+    /// Why `rev` names nothing when there is nothing to name yet: a repository without a
+    /// commit, or `HEAD` on a branch without one (`git checkout --orphan`). libgit2 only
+    /// says "revspec 'HEAD' not found", and its `is_empty` depends on the configured
+    /// default branch name, so both are checked here.
+    fn unborn(&self, rev: &str) -> Option<GitError> {
+        let head = self.raw().head();
+        let unborn = matches!(&head, Err(e) if e.code() == git2::ErrorCode::UnbornBranch);
+        if !unborn {
+            return None;
+        }
+        let any_ref = self
+            .raw()
+            .references()
+            .is_ok_and(|mut refs| refs.next().is_some());
+        if !any_ref {
+            return Some(GitError::NoCommits);
+        }
+        let names_head = rev == "@" || rev.starts_with("HEAD") || rev.starts_with("@{");
+        names_head.then(|| GitError::UnbornHead {
+            branch: self
+                .raw()
+                .find_reference("HEAD")
+                .ok()
+                .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
+                .map_or_else(String::new, |t| {
+                    t.trim_start_matches("refs/heads/").to_string()
+                }),
         })
     }
 

@@ -1,6 +1,7 @@
 //! One side of a comparison: a commit's tree, read from the object database, or the
 //! work tree as it is on disk (for `npm install x@y && bumpcheck check`).
 
+use super::symlink::{self, LINK_MODE};
 use super::{GitError, Repo, Resolved};
 use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
 use std::path::{Path, PathBuf};
@@ -70,6 +71,7 @@ impl Repo {
         let commit = self.raw().find_commit(resolved.commit).map_err(read_err)?;
         let tree = commit.tree().map_err(read_err)?;
         let mut out = Vec::new();
+        let read_link = |id: Oid| self.blob_bytes(id).map_err(|e| e.message().to_string());
         tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
             let Ok(name) = entry.name() else {
                 return TreeWalkResult::Skip;
@@ -84,13 +86,19 @@ impl Repo {
                     }
                 }
                 Some(ObjectType::Blob) => {
-                    // Symlinks are blobs too (mode 120000): their content is a path.
-                    if entry.filemode() != 0o120000 && keep(&format!("{dir}{name}"), name) {
-                        out.push(FileEntry {
-                            path: format!("{dir}{name}"),
-                            blob: Some(entry.id()),
-                        });
+                    let path = format!("{dir}{name}");
+                    if !keep(&path, name) {
+                        return TreeWalkResult::Ok;
                     }
+                    // Symlinks are blobs too (mode 120000): their content is a path. One
+                    // that cannot be followed is listed without a blob, and reading it
+                    // gives the reason.
+                    let blob = if entry.filemode() == LINK_MODE {
+                        symlink::follow_in_tree(&tree, &path, entry.id(), read_link).ok()
+                    } else {
+                        Some(entry.id())
+                    };
+                    out.push(FileEntry { path, blob });
                     TreeWalkResult::Ok
                 }
                 _ => TreeWalkResult::Ok, // submodules: another repository's files
@@ -122,9 +130,17 @@ impl Repo {
                 if entry.kind() != Some(ObjectType::Blob) {
                     return Ok(None);
                 }
-                self.read_blob(entry.id(), path, snapshot).map(Some)
+                let mut id = entry.id();
+                if entry.filemode() == LINK_MODE {
+                    let read_link = |id| self.blob_bytes(id).map_err(|e| e.message().to_string());
+                    id = symlink::follow_in_tree(&tree, path, id, read_link).map_err(err)?;
+                }
+                self.read_blob(id, path, snapshot).map(Some)
             }
-            Snapshot::WorkTree(root) => match std::fs::read(root.join(path)) {
+            Snapshot::WorkTree(root) => match symlink::check_in_work_tree(root, path)
+                .map_err(err)
+                .map(|()| std::fs::read(root.join(path)))?
+            {
                 Ok(bytes) => Ok(Some(bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(None),
@@ -148,9 +164,12 @@ impl Repo {
                     .map_err(|e| err(e.message().to_string()))?;
                 Ok(size as u64)
             }
-            (None, Snapshot::WorkTree(root)) => std::fs::metadata(root.join(&entry.path))
-                .map(|m| m.len())
-                .map_err(|e| err(e.to_string())),
+            (None, Snapshot::WorkTree(root)) => {
+                symlink::check_in_work_tree(root, &entry.path).map_err(err)?;
+                std::fs::metadata(root.join(&entry.path))
+                    .map(|m| m.len())
+                    .map_err(|e| err(e.to_string()))
+            }
             (None, Snapshot::Commit(_)) => Ok(self.read_entry(snapshot, entry)?.len() as u64),
         }
     }
@@ -160,11 +179,13 @@ impl Repo {
         match (entry.blob, snapshot) {
             (Some(blob), _) => self.read_blob(blob, &entry.path, snapshot),
             (None, Snapshot::WorkTree(root)) => {
-                std::fs::read(root.join(&entry.path)).map_err(|e| GitError::Read {
+                let err = |message: String| GitError::Read {
                     path: entry.path.clone(),
                     rev: snapshot.label(),
-                    message: e.to_string(),
-                })
+                    message,
+                };
+                symlink::check_in_work_tree(root, &entry.path).map_err(err)?;
+                std::fs::read(root.join(&entry.path)).map_err(|e| err(e.to_string()))
             }
             (None, Snapshot::Commit(_)) => {
                 self.read_path(snapshot, &entry.path)?
@@ -178,12 +199,15 @@ impl Repo {
     }
 
     fn read_blob(&self, id: Oid, path: &str, snapshot: &Snapshot) -> Result<Vec<u8>, GitError> {
-        let blob = self.raw().find_blob(id).map_err(|e| GitError::Read {
+        self.blob_bytes(id).map_err(|e| GitError::Read {
             path: path.to_string(),
             rev: snapshot.label(),
             message: e.message().to_string(),
-        })?;
-        Ok(blob.content().to_vec())
+        })
+    }
+
+    fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>, git2::Error> {
+        Ok(self.raw().find_blob(id)?.content().to_vec())
     }
 
     /// Paths (relative, `/`-separated) of work-tree files that differ from HEAD or are
@@ -240,7 +264,11 @@ fn list_work_tree(root: &Path, descend: PathFilter, keep: PathFilter) -> Vec<Fil
         .build();
     let mut out = Vec::new();
     for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        // A symlink is listed too: reading it follows it, or says why it cannot.
+        if !entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink())
+        {
             continue;
         }
         let Some(name) = entry.file_name().to_str() else {

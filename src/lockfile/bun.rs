@@ -73,7 +73,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         return Err(ParseError::new(LOCKB_MESSAGE));
     }
     let json = strip_jsonc(bytes);
-    let raw: RawLock = serde_json::from_slice(&json)?;
+    let raw: RawLock = super::json::from_json(&json)?;
     if raw.lockfile_version.is_none() {
         return Err(ParseError::new("not a bun lockfile: no `lockfileVersion`"));
     }

@@ -38,7 +38,7 @@ struct Origin {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = serde_json::from_slice(bytes)?;
+    let raw: RawLock = super::json::from_json(bytes)?;
     let Some(packages) = raw.packages else {
         return Err(ParseError::new("not a composer.lock: no `packages` array"));
     };

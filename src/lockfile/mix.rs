@@ -51,10 +51,17 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     // One entry at a time: its term is dropped once its package is taken, so the terms of
     // the whole file (each entry's dependency lists) are never held at once.
     let mut packages = BTreeSet::new();
+    let mut rejected = Vec::new();
     r.sequence("}", 0, |r, depth| {
+        r.skip_space();
+        let start = r.error("");
         let (key, value) = r.map_entry(depth)?;
-        if let Some(package) = package(key, value) {
-            packages.insert(package);
+        match package(key, value) {
+            Ok(Some(package)) => {
+                packages.insert(package);
+            }
+            Ok(None) => {}
+            Err(message) => rejected.push(ParseError { message, ..start }),
         }
         Ok(())
     })?;
@@ -62,26 +69,32 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     if r.pos < text.len() {
         return Err(r.error("unexpected text after the map"));
     }
-    Ok(Lockfile::from_sets(packages, BTreeSet::new()))
+    let mut lock = Lockfile::from_sets(packages, BTreeSet::new());
+    lock.rejected = rejected;
+    Ok(lock)
 }
 
-/// The package of one entry: `(name, version)`, or `None` for an entry of another shape.
-fn package(key: Term, value: Term) -> Option<(String, String)> {
+/// The package of one entry: `(name, version)`, `None` for an entry of another shape, or
+/// why a package entry (`{:hex, ...}`, `{:git, ...}`) has no version to read.
+fn package(key: Term, value: Term) -> Result<Option<(String, String)>, String> {
     let (Term::Str(key) | Term::Atom(key)) = key else {
-        return None;
+        return Ok(None);
     };
     let Term::Tuple(items) = value else {
-        return None;
+        return Ok(None);
     };
     let mut items = items.into_iter();
     match (items.next(), items.next(), items.next()) {
         (Some(Term::Atom(scm)), Some(Term::Atom(name)), Some(Term::Str(version)))
             if scm == "hex" =>
         {
-            Some((name, version))
+            Ok(Some((name, version)))
         }
-        (Some(Term::Atom(_)), Some(_), Some(Term::Str(reference))) => Some((key, reference)),
-        _ => None,
+        (Some(Term::Atom(_)), Some(_), Some(Term::Str(reference))) => Ok(Some((key, reference))),
+        (Some(Term::Atom(scm)), Some(_), _) => Err(format!(
+            "`{key}`: the third element of its {scm} entry, its version, is not a string; the entry is left out"
+        )),
+        _ => Ok(None),
     }
 }
 
@@ -240,29 +253,75 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
-    /// A `"..."` string with backslash escapes (interpolation is not used in lockfiles).
+    /// A `"..."` string with Elixir's backslash escapes (interpolation is not used in
+    /// lockfiles).
     fn string(&mut self) -> Result<String, ParseError> {
         let start = self.pos;
         let mut value = String::new();
-        let mut chars = self.rest().char_indices().skip(1);
-        while let Some((i, c)) = chars.next() {
+        let body = &self.rest()[1..];
+        let mut i = 0;
+        while let Some(c) = body[i..].chars().next() {
+            i += c.len_utf8();
             match c {
                 '"' => {
-                    self.pos += i + 1;
+                    self.pos += 1 + i;
                     return Ok(value);
                 }
-                '\\' => match chars.next() {
-                    Some((_, 'n')) => value.push('\n'),
-                    Some((_, 't')) => value.push('\t'),
-                    Some((_, e)) => value.push(e),
-                    None => break,
-                },
+                '\\' => {
+                    let Some((decoded, len)) = escape(&body[i..]) else {
+                        // At the backslash: after the opening quote, one back from `i`.
+                        self.pos += i;
+                        return Err(self.error("not an Elixir string escape"));
+                    };
+                    value.push(decoded);
+                    i += len;
+                }
                 _ => value.push(c),
             }
         }
         self.pos = start;
         Err(self.error("unterminated string"))
     }
+}
+
+/// The character an escape after `\\` stands for, and how many bytes it takes: `\\n`,
+/// `\\xHH`, `\\x{H..}`, `\\uHHHH`, `\\u{H..}`, and any other character for itself.
+fn escape(s: &str) -> Option<(char, usize)> {
+    let c = s.chars().next()?;
+    let simple = match c {
+        '0' => Some('\0'),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        'd' => Some('\u{7f}'),
+        'e' => Some('\u{1b}'),
+        'f' => Some('\u{c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        's' => Some(' '),
+        't' => Some('\t'),
+        'v' => Some('\u{b}'),
+        'x' | 'u' => None,
+        other => Some(other),
+    };
+    if let Some(decoded) = simple {
+        return Some((decoded, c.len_utf8()));
+    }
+    let rest = &s[1..];
+    let (hex, len) = match rest.strip_prefix('{') {
+        Some(braced) => {
+            let end = braced.find('}')?;
+            (&braced[..end], end + 2)
+        }
+        None => {
+            let n = if c == 'x' { 2 } else { 4 };
+            (rest.get(..n)?, n)
+        }
+    };
+    if hex.is_empty() || hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let decoded = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((decoded, 1 + len))
 }
 
 /// Length of an identifier-like word (letters, digits, `_`, `.`, `?`, `!`, `@`).

@@ -8,6 +8,7 @@ pub mod gemfile;
 pub mod gomod;
 pub mod gradle;
 pub mod includes;
+pub(crate) mod json;
 pub mod mix;
 pub mod npm;
 pub mod nuget;
@@ -21,6 +22,8 @@ pub mod poetry;
 pub mod pubspec;
 pub mod requirements;
 pub mod uv;
+mod validate;
+mod yaml_full;
 mod yaml_lines;
 pub mod yarn;
 
@@ -54,6 +57,9 @@ pub struct Lockfile {
     /// Other files this one pulls in (a requirements file's `-r other.txt`), relative to
     /// the lockfile's directory; the caller reads them at the same revision and merges them.
     pub includes: Vec<String>,
+    /// Entries left out of `packages`, each with why and where: a version the ecosystem
+    /// does not admit, a version that is not a string. The rest of the file still counts.
+    pub rejected: Vec<ParseError>,
 }
 
 impl Lockfile {
@@ -203,7 +209,16 @@ impl Format {
         }
     }
 
+    /// Reads a lockfile: its packages, less the entries whose version the ecosystem does
+    /// not admit (those are in `rejected`).
     pub fn parse(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
+        validate::refuse_blank(self, bytes)?;
+        let mut lock = self.read(bytes).map_err(|e| validate::place(e, bytes))?;
+        validate::versions(self, bytes, &mut lock);
+        Ok(lock)
+    }
+
+    fn read(self, bytes: &[u8]) -> Result<Lockfile, ParseError> {
         match self {
             Format::NpmPackageLock | Format::NpmShrinkwrap => npm::parse(bytes),
             Format::Yarn => yarn::parse(bytes),
@@ -432,41 +447,6 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     })
 }
 
-impl From<serde_json::Error> for ParseError {
-    fn from(e: serde_json::Error) -> Self {
-        // serde_json's Display appends " at line L column C"; keep the message bare.
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_string(),
-            None => full,
-        };
-        ParseError {
-            message,
-            line: (e.line() > 0).then_some(e.line()),
-            column: (e.line() > 0).then_some(e.column()),
-        }
-    }
-}
-
-impl From<serde_saphyr::Error> for ParseError {
-    fn from(e: serde_saphyr::Error) -> Self {
-        // The rendered error repeats the position (" at line L, column C", and maybe a
-        // snippet on later lines); keep the reason.
-        let full = e.to_string();
-        let first = full.lines().next().unwrap_or_default();
-        let message = first
-            .rfind(" at line ")
-            .map_or(first, |i| &first[..i])
-            .to_string();
-        let loc = e.location();
-        ParseError {
-            message,
-            line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
-            column: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +514,78 @@ mod tests {
                 let _ = format.parse(&[&bytes[..cut], "é\u{0}\\\n[".as_bytes()].concat());
                 cut += 1 + cut % 211;
             }
+        }
+    }
+
+    /// Collections nested far deeper than any lockfile (60,000 levels, flow or block) are
+    /// refused with a position, by every reader, on a thread with half the stack rayon
+    /// gives the parsing threads: reading must not recurse once per level of the input.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let flow = |prefix: &str, open: &str| format!("{prefix}{}", open.repeat(60_000));
+        let block = |prefix: &str, step: usize| {
+            let lines = (1..2_000).map(|i| format!("{}a:\n", " ".repeat(i * step)));
+            format!("{prefix}{}", lines.collect::<String>())
+        };
+        let pnpm = "lockfileVersion: '9.0'\nsettings: ";
+        let berry = "__metadata:\n  version: 6\n\"a@npm:1\":\n  x: ";
+        let mut cases = Vec::new();
+        for (format, prefix) in [
+            (Format::PnpmLock, pnpm),
+            (Format::PubspecLock, "sdks: "),
+            (Format::Yarn, berry),
+        ] {
+            for open in ["[", "{a: ", "- ["] {
+                cases.push((format, flow(prefix, open)));
+                // An anchor sends the file straight to the full parser.
+                cases.push((format, flow(&format!("{prefix}&x "), open)));
+            }
+            cases.push((format, block(&format!("{}\n", prefix.trim_end()), 2)));
+        }
+        for (format, text) in [
+            (Format::NpmPackageLock, "[".repeat(60_000)),
+            (Format::ComposerLock, "{\"a\":".repeat(60_000)),
+            (Format::BunLock, "{\"a\":[".repeat(30_000)),
+            (Format::CargoLock, format!("a = {}", "[".repeat(60_000))),
+            (Format::UvLock, format!("a = {}", "{a = ".repeat(60_000))),
+            (Format::MixLock, format!("%{{\"a\": {}", "{".repeat(60_000))),
+        ] {
+            cases.push((format, text));
+        }
+        for (format, text) in cases {
+            let head: String = text.chars().take(60).collect();
+            let err = std::thread::Builder::new()
+                .stack_size(1024 * 1024)
+                .spawn(move || format.parse(text.as_bytes()).map(|_| ()))
+                .unwrap()
+                .join()
+                .unwrap()
+                .expect_err(&head);
+            assert!(err.line.is_some() && err.column.is_some(), "{head}: {err}");
+        }
+        // The manifests' readers: Cargo.toml, pyproject.toml, Pipfile, package.json,
+        // composer.json.
+        for (format, text) in [
+            (Format::CargoLock, format!("a = {}", "[".repeat(60_000))),
+            (
+                Format::PoetryLock,
+                format!("a = {}", "{a = ".repeat(60_000)),
+            ),
+            (Format::PipfileLock, format!("a = {}", "[".repeat(60_000))),
+            (Format::NpmPackageLock, "{\"a\":".repeat(60_000)),
+            (Format::ComposerLock, "[".repeat(60_000)),
+        ] {
+            std::thread::Builder::new()
+                .stack_size(1024 * 1024)
+                .spawn(move || {
+                    let direct = crate::manifest::direct_dependencies(format, text.as_bytes());
+                    assert!(direct.is_err(), "{format:?}");
+                    // Refused or read as no workspace: either way, no overflow.
+                    let _ = crate::manifest::workspace(format, text.as_bytes());
+                })
+                .unwrap()
+                .join()
+                .unwrap();
         }
     }
 }

@@ -41,7 +41,7 @@ struct V1Dependency {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = serde_json::from_slice(bytes)?;
+    let raw: RawLock = super::json::from_json(bytes)?;
     if let Some(v) = &raw.lockfile_version {
         if !v.is_u64() {
             return Err(ParseError::new(format!(

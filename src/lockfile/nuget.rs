@@ -27,7 +27,7 @@ struct Entry {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: RawLock = serde_json::from_slice(bytes)?;
+    let raw: RawLock = super::json::from_json(bytes)?;
     let (Some(_), Some(frameworks)) = (raw.version, raw.dependencies) else {
         return Err(ParseError::new(
             "not a packages.lock.json: no `version` and `dependencies`",

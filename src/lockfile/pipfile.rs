@@ -69,7 +69,7 @@ impl<'de> Deserialize<'de> for Raw<'de> {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
-    let raw: Raw = serde_json::from_slice(bytes)?;
+    let raw: Raw = super::json::from_json(bytes)?;
     if raw.meta.is_none() && !raw.has_default {
         return Err(ParseError::new(
             "not a Pipfile.lock: no `_meta` or `default`",

@@ -57,6 +57,11 @@ impl de::Error for Bail {
 
 type Result<T> = std::result::Result<T, Bail>;
 
+/// How deep collections may nest, block and flow each: reading recurses once per level, so
+/// deeper input would overflow the stack. Past this the full parser reads the file, and
+/// refuses it with a position (it allows as many levels, so nothing it reads is lost).
+const MAX_DEPTH: usize = super::yaml_full::MAX_DEPTH;
+
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -64,6 +69,8 @@ struct Reader<'a> {
     last: Cell<Option<(usize, Option<Line<'a>>)>>,
     /// Key lists of finished mappings, cleared, for the next mappings to reuse.
     spare: Vec<Vec<Cow<'a, str>>>,
+    /// Block collections open around the current line.
+    depth: usize,
 }
 
 /// A line that is neither blank nor a comment.
@@ -81,6 +88,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             last: Cell::new(None),
             spare: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -287,7 +295,11 @@ impl<'de> de::Deserializer<'de> for Value<'_, 'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         if let Some(text) = self.inline {
             return if text.starts_with(['{', '[']) {
-                let mut flow = Flow { s: text, pos: 0 };
+                let mut flow = Flow {
+                    s: text,
+                    pos: 0,
+                    depth: 0,
+                };
                 let value = (&mut flow).deserialize_any(visitor)?;
                 flow.skip_spaces();
                 if flow.pos == text.len() {
@@ -301,20 +313,26 @@ impl<'de> de::Deserializer<'de> for Value<'_, 'de> {
         }
         match self.r.peek() {
             Some(line) if self.parent.is_none_or(|p| line.indent > p) => {
-                if line.body == "-" || line.body.starts_with("- ") {
+                if self.r.depth >= MAX_DEPTH {
+                    return Err(Bail);
+                }
+                self.r.depth += 1;
+                let value = if line.body == "-" || line.body.starts_with("- ") {
                     visitor.visit_seq(BlockSeq {
-                        r: self.r,
+                        r: &mut *self.r,
                         indent: line.indent,
                     })
                 } else {
                     let keys = self.r.spare.pop().unwrap_or_default();
                     visitor.visit_map(BlockMap {
-                        r: self.r,
+                        r: &mut *self.r,
                         indent: line.indent,
                         value: "",
                         seen: Seen { keys, set: None },
                     })
-                }
+                };
+                self.r.depth -= 1;
+                value
             }
             _ => visitor.visit_unit(),
         }
@@ -592,6 +610,8 @@ impl<'de> de::Deserializer<'de> for ScalarDe<'de> {
 struct Flow<'a> {
     s: &'a str,
     pos: usize,
+    /// Flow collections open at `pos`.
+    depth: usize,
 }
 
 impl<'a> Flow<'a> {
@@ -640,6 +660,46 @@ impl<'a> Flow<'a> {
         Ok(Scalar::Plain(text))
     }
 
+    /// The flow mapping or sequence that starts at `pos`.
+    fn collection<V: Visitor<'a>>(&mut self, visitor: V) -> Result<V::Value> {
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                self.skip_spaces();
+                let empty = self.peek() == Some(b'}');
+                let value = visitor.visit_map(FlowMap {
+                    flow: self,
+                    first: true,
+                    done: empty,
+                    seen: Seen::default(),
+                })?;
+                self.skip_spaces();
+                if self.peek() != Some(b'}') {
+                    return Err(Bail);
+                }
+                self.pos += 1;
+                Ok(value)
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                self.skip_spaces();
+                let empty = self.peek() == Some(b']');
+                let value = visitor.visit_seq(FlowSeq {
+                    flow: self,
+                    first: true,
+                    done: empty,
+                })?;
+                self.skip_spaces();
+                if self.peek() != Some(b']') {
+                    return Err(Bail);
+                }
+                self.pos += 1;
+                Ok(value)
+            }
+            _ => Err(Bail),
+        }
+    }
+
     /// After an entry: `,` (and another entry) or the closing bracket.
     fn separator(&mut self, close: u8) -> Result<bool> {
         self.skip_spaces();
@@ -663,48 +723,20 @@ impl<'de> de::Deserializer<'de> for &mut Flow<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.skip_spaces();
-        match self.peek() {
-            Some(b'{') => {
-                self.pos += 1;
-                self.skip_spaces();
-                let empty = self.peek() == Some(b'}');
-                let value = visitor.visit_map(FlowMap {
-                    flow: &mut *self,
-                    first: true,
-                    done: empty,
-                    seen: Seen::default(),
-                })?;
-                self.skip_spaces();
-                if self.peek() != Some(b'}') {
-                    return Err(Bail);
-                }
-                self.pos += 1;
-                Ok(value)
+        if matches!(self.peek(), Some(b'{' | b'[')) {
+            if self.depth >= MAX_DEPTH {
+                return Err(Bail);
             }
-            Some(b'[') => {
-                self.pos += 1;
-                self.skip_spaces();
-                let empty = self.peek() == Some(b']');
-                let value = visitor.visit_seq(FlowSeq {
-                    flow: &mut *self,
-                    first: true,
-                    done: empty,
-                })?;
-                self.skip_spaces();
-                if self.peek() != Some(b']') {
-                    return Err(Bail);
-                }
-                self.pos += 1;
-                Ok(value)
-            }
-            _ => {
-                let scalar = self.scalar()?;
-                if scalar.text().is_empty() && matches!(scalar, Scalar::Plain(_)) {
-                    return Err(Bail);
-                }
-                ScalarDe(scalar).deserialize_any(visitor)
-            }
+            self.depth += 1;
+            let value = self.collection(visitor);
+            self.depth -= 1;
+            return value;
         }
+        let scalar = self.scalar()?;
+        if scalar.text().is_empty() && matches!(scalar, Scalar::Plain(_)) {
+            return Err(Bail);
+        }
+        ScalarDe(scalar).deserialize_any(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -100,6 +100,9 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
 
 /// The general path: the plain YAML reader, then serde-saphyr for any YAML.
 pub(super) fn parse_general(bytes: &[u8]) -> Result<Lockfile, ParseError> {
+    // Bytes that are not UTF-8 are refused where they start (the YAML parser says only
+    // that the input is not UTF-8).
+    super::text(bytes)?;
     let raw = read_main_document(bytes)?;
     let style = match &raw.lockfile_version {
         None => return Err(ParseError::new("not a pnpm lockfile: no `lockfileVersion`")),
@@ -204,11 +207,7 @@ fn read_main_document(bytes: &[u8]) -> Result<RawLock, ParseError> {
         return Ok(raw);
     }
     let options = serde_saphyr::options! {
-        // Lockfiles of large monorepos reach millions of YAML events; each event takes at
-        // least one byte, so the budget follows the input.
-        budget: serde_saphyr::budget! {
-            max_events: bytes.len().saturating_mul(2).max(1_000_000),
-        },
+        budget: Some(super::yaml_full::budget(bytes.len())),
         with_snippet: false,
     };
     let mut docs: Vec<RawLock> = serde_saphyr::from_slice_multiple_with_options(bytes, options)?;

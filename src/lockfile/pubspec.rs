@@ -29,22 +29,30 @@ struct Entry {
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let text = super::text(bytes)?;
     let fast = super::plain_yaml::from_str(text);
-    let raw: RawLock = fast
-        .map_or_else(|| serde_saphyr::from_str(text), Ok)
-        .map_err(|e| {
-            let message = e.to_string().lines().next().unwrap_or_default().to_string();
-            match e.location() {
-                Some(l) => ParseError::at(l.line() as usize, l.column() as usize, message),
-                None => ParseError::new(message),
-            }
-        })?;
+    let raw: RawLock = match fast {
+        Some(raw) => raw,
+        None => serde_saphyr::from_str_with_options(
+            text,
+            serde_saphyr::options! { budget: Some(super::yaml_full::budget(text.len())) },
+        )?,
+    };
     let Some(entries) = raw.packages else {
         return Err(ParseError::new("not a pubspec.lock: no `packages` map"));
     };
     let mut packages = BTreeSet::new();
     let mut direct = BTreeSet::new();
     for (name, entry) in entries {
-        if matches!(entry.source.as_deref(), Some("path" | "sdk")) {
+        // pub refuses a lockfile whose package has no source or no version; without that
+        // check, another YAML or JSON file with a `packages` map reads as a pubspec.lock.
+        let Some(source) = entry.source.as_deref() else {
+            return Err(ParseError::new(format!("package `{name}` has no `source`")));
+        };
+        if entry.version.is_none() {
+            return Err(ParseError::new(format!(
+                "package `{name}` has no `version`"
+            )));
+        }
+        if matches!(source, "path" | "sdk") {
             continue;
         }
         if entry

@@ -13,7 +13,7 @@ struct RawManifest {
 }
 
 pub fn direct_dependencies(bytes: &[u8]) -> Result<Vec<String>, ParseError> {
-    let raw: RawManifest = serde_json::from_slice(bytes)?;
+    let raw: RawManifest = crate::lockfile::json::from_json(bytes)?;
     let mut names: Vec<String> = [raw.require, raw.require_dev]
         .into_iter()
         .flatten()

@@ -19,7 +19,7 @@ struct RawManifest {
 /// optionalDependencies and peerDependencies. An alias (`"l4": "npm:lodash@4"`) yields
 /// both the alias and the real name, since lockfiles report the real one.
 pub fn direct_dependencies(bytes: &[u8]) -> Result<Vec<String>, ParseError> {
-    let raw: RawManifest = serde_json::from_slice(bytes)?;
+    let raw: RawManifest = crate::lockfile::json::from_json(bytes)?;
     let mut names = Vec::new();
     for deps in [
         raw.dependencies,
@@ -45,7 +45,7 @@ pub fn direct_dependencies(bytes: &[u8]) -> Result<Vec<String>, ParseError> {
 /// The `workspaces` of a root package.json (an array, or yarn's `{packages: [...]}`);
 /// `!pattern` entries exclude.
 pub fn workspace(bytes: &[u8]) -> Result<super::Workspace, ParseError> {
-    let raw: serde_json::Value = serde_json::from_slice(bytes)?;
+    let raw: serde_json::Value = crate::lockfile::json::from_json(bytes)?;
     let list = match &raw["workspaces"] {
         serde_json::Value::Array(a) => a.clone(),
         serde_json::Value::Object(o) => o

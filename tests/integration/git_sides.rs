@@ -1,7 +1,7 @@
 //! Which revisions are compared: defaults, the work tree, bare and shallow clones, and
 //! lockfiles that appear, disappear or move.
 
-use crate::support::{change, findings, TestRepo};
+use crate::support::{change, errors_about, findings, TestRepo};
 
 const HANDLER: &str = "module.exports = (req, res) => res.send(req.param('id'));\n";
 
@@ -255,4 +255,153 @@ fn diff_subcommand_lists_every_change() {
         text.contains("array-flatten 1.1.1  removed, transitive"),
         "{text}"
     );
+}
+
+/// The lockfiles of a report's changes, with each change's name and versions.
+fn changes_of(report: &serde_json::Value, lockfile: &str) -> Vec<String> {
+    let mut v: Vec<String> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["lockfile"] == lockfile)
+        .map(|c| format!("{} {} {}", c["name"], c["from"], c["to"]))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A lockfile committed as a symlink to another file of the repository is read through
+/// the link at both revisions (and in the work tree), also when a real file became a link;
+/// links that leave the repository or dangle are refused, in the report's errors, naming
+/// the path and the revision, while the other lockfiles are still reported.
+#[cfg(unix)]
+#[test]
+fn lockfile_symlinks_are_followed_inside_the_repository_only() {
+    use std::os::unix::fs::symlink;
+    let repo = TestRepo::new();
+    repo.copy_fixture("npm/express-app/v4.21.2", "app");
+    repo.copy_fixture("npm/express-app/v4.21.2", "moved");
+    std::fs::create_dir_all(repo.path().join("web/nested")).unwrap();
+    symlink(
+        "../app/package-lock.json",
+        repo.path().join("web/package-lock.json"),
+    )
+    .unwrap();
+    // A chain: nested -> web's link -> app's file.
+    symlink(
+        "../package-lock.json",
+        repo.path().join("web/nested/package-lock.json"),
+    )
+    .unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo.path().join("app/package-lock.json"),
+        outside.path().join("package-lock.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.path().join("evil")).unwrap();
+    symlink(
+        outside.path().join("package-lock.json"),
+        repo.path().join("evil/package-lock.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.path().join("gone")).unwrap();
+    symlink("../nowhere/yarn.lock", repo.path().join("gone/yarn.lock")).unwrap();
+    let base = repo.commit("links");
+    // Upgrade app's lockfile; `moved`'s real file becomes a link to it.
+    std::fs::copy(
+        testdata_file("npm/express-app/v5.1.0/package-lock.json"),
+        repo.path().join("app/package-lock.json"),
+    )
+    .unwrap();
+    std::fs::remove_file(repo.path().join("moved/package-lock.json")).unwrap();
+    symlink(
+        "../app/package-lock.json",
+        repo.path().join("moved/package-lock.json"),
+    )
+    .unwrap();
+    let head = repo.commit("upgrade");
+
+    let (code, report) = repo.check_json(&["--base", &base, "--head", &head, "--fail-on", "never"]);
+    assert_eq!(code, 0, "{report:#}");
+    let app = changes_of(&report, "app/package-lock.json");
+    assert!(app
+        .iter()
+        .any(|c| c.starts_with("\"express\" \"4.21.2\" \"5.1.0\"")));
+    for linked in [
+        "web/package-lock.json",
+        "web/nested/package-lock.json",
+        "moved/package-lock.json",
+    ] {
+        assert_eq!(changes_of(&report, linked), app, "{linked}");
+    }
+    for rev in [&base, &head] {
+        let evil = errors_about(&report, "evil/package-lock.json")
+            .into_iter()
+            .find(|e| e["rev"] == rev.as_str())
+            .unwrap_or_else(|| panic!("no error at {rev}: {report:#}"));
+        let message = evil["message"].as_str().unwrap();
+        assert!(message.contains("outside the repository"), "{message}");
+        assert!(message.contains("evil/package-lock.json"), "{message}");
+    }
+    let gone = errors_about(&report, "gone/yarn.lock")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(gone.contains("does not exist"), "{gone}");
+
+    // The work tree: the same links, read from disk.
+    std::fs::copy(
+        testdata_file("npm/express-app/v4.21.2/package-lock.json"),
+        repo.path().join("app/package-lock.json"),
+    )
+    .unwrap();
+    let (code, report) = repo.check_json(&["--base", &head, "--worktree", "--fail-on", "never"]);
+    assert_eq!(code, 0, "{report:#}");
+    let app = changes_of(&report, "app/package-lock.json");
+    assert!(app
+        .iter()
+        .any(|c| c.starts_with("\"express\" \"5.1.0\" \"4.21.2\"")));
+    assert_eq!(changes_of(&report, "web/nested/package-lock.json"), app);
+    let evil = errors_about(&report, "evil/package-lock.json")
+        .into_iter()
+        .find(|e| e["rev"].is_null())
+        .unwrap_or_else(|| panic!("no work-tree error: {report:#}"));
+    assert!(evil["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the repository"));
+}
+
+fn testdata_file(rel: &str) -> std::path::PathBuf {
+    crate::support::testdata(rel)
+}
+
+/// A repository without a commit, and HEAD on a branch without one, say so (libgit2 says
+/// "revspec 'HEAD' not found"), with default and with explicit revisions.
+#[test]
+fn no_commits_yet_is_said_plainly() {
+    let repo = TestRepo::new();
+    let refused = |args: &[&str], says: &str| {
+        let out = repo
+            .bumpcheck(&[&["check"][..], args].concat())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!stderr.contains("revspec"), "{args:?}: {stderr}");
+    };
+    repo.copy_fixture("npm/express-app/v4.21.2", "");
+    for args in [
+        &[][..],
+        &["--base", "main", "--head", "HEAD"],
+        &["--base", "v1"],
+    ] {
+        refused(args, "this repository has no commits yet");
+    }
+    repo.commit("first");
+    repo.git(&["checkout", "-q", "--orphan", "fresh"]);
+    for args in [&[][..], &["--base", "main", "--head", "HEAD"]] {
+        refused(args, "HEAD is on branch `fresh`, which has no commits yet");
+    }
 }

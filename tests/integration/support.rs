@@ -290,3 +290,13 @@ pub fn check_inventories(fixture: &str) -> usize {
     }
     inventories.len()
 }
+
+/// The errors a JSON report gives about the file at `path` (any revision).
+pub fn errors_about<'a>(report: &'a Value, path: &str) -> Vec<&'a Value> {
+    let errors = report["errors"].as_array();
+    errors
+        .into_iter()
+        .flatten()
+        .filter(|e| e["path"] == path)
+        .collect()
+}

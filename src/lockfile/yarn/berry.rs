@@ -129,14 +129,11 @@ pub(super) fn parse_general(text: &str) -> Result<Lockfile, ParseError> {
     if let Some(lock) = fast.and_then(|e| read_entries(&e, |e| e, |_| None).ok()) {
         return Ok(lock);
     }
-    // A large monorepo's lockfile has far more YAML nodes than the default budget allows;
-    // allow as many as the input has bytes (each node takes at least one).
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_events = budget.max_events.max(text.len());
-    budget.max_nodes = budget.max_nodes.max(text.len());
-    let options = serde_saphyr::options! { budget: Some(budget) };
+    let options = serde_saphyr::options! {
+        budget: Some(crate::lockfile::yaml_full::budget(text.len())),
+    };
     let entries: BTreeMap<String, Spanned<Entry<Owned, String>>> =
-        serde_saphyr::from_str_with_options(text, options).map_err(yaml_error)?;
+        serde_saphyr::from_str_with_options(text, options).map_err(ParseError::from)?;
     read_entries(&entries, |e| &e.value, |e| Some(e.referenced))
 }
 
@@ -265,21 +262,6 @@ fn located(message: String, loc: Location) -> ParseError {
         message,
         line: (loc.line() > 0).then_some(loc.line() as usize),
         column: (loc.line() > 0).then_some(loc.column() as usize),
-    }
-}
-
-fn yaml_error(e: serde_saphyr::Error) -> ParseError {
-    // The rendered error repeats the position (`error: line 6 column 15: unclosed
-    // quote`) and quotes the input below; keep the reason.
-    let first = e.to_string().lines().next().unwrap_or_default().to_string();
-    let bare = first.strip_prefix("error: ").unwrap_or(&first);
-    let message = match bare.split_once(": ") {
-        Some((pos, reason)) if pos.starts_with("line ") => reason.to_string(),
-        _ => bare.to_string(),
-    };
-    match e.location() {
-        Some(loc) => located(message, loc),
-        None => ParseError::new(message),
     }
 }
 
