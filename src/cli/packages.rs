@@ -3,6 +3,7 @@
 
 use super::emit;
 use crate::lockfile::{includes, Format};
+use crate::report::sanitize::for_terminal as clean;
 use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
@@ -62,11 +63,14 @@ pub fn run(args: PackagesArgs) -> anyhow::Result<i32> {
         packages.sort_unstable();
         packages.dedup();
         for (name, version) in packages {
+            // Names and versions come from the file: no escape sequence reaches a terminal.
             let _ = writeln!(
                 text,
-                "{}\t{}\t{name}\t{version}",
-                file.display(),
-                format.ecosystem()
+                "{}\t{}\t{}\t{}",
+                clean(&file.display().to_string()),
+                format.ecosystem(),
+                clean(name),
+                clean(version)
             );
             rows.push(serde_json::json!({
                 "lockfile": file.display().to_string(),

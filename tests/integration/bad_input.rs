@@ -411,3 +411,32 @@ fn nothing_readable_is_exit_2() {
         );
     }
 }
+
+/// `bumpcheck packages` prints what a lockfile names: an escape sequence in a package name
+/// reaches no terminal, and the name around it is still there.
+#[test]
+fn packages_prints_no_escape_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join("package-lock.json");
+    std::fs::write(
+        &lock,
+        r#"{"name": "app", "lockfileVersion": 3, "packages": {
+            "": {"name": "app"},
+            "node_modules/evil\u001b]0;pwned\u0007name": {"version": "1.0.0"}}}"#,
+    )
+    .unwrap();
+    let out = assert_cmd::cargo::cargo_bin_cmd!("bumpcheck")
+        .arg("packages")
+        .arg(&lock)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("evil") && stdout.contains("1.0.0"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+}

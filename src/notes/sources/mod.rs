@@ -124,10 +124,16 @@ pub fn read_files(gz: &[u8], want: impl Fn(&str) -> bool) -> Result<Picked, Stri
             out.too_large.push((file.to_string(), entry.size()));
             continue;
         }
-        let mut text = String::new();
-        if entry.read_to_string(&mut text).is_ok() {
-            out.files.push((file.to_string(), text));
-        }
+        // A changelog with a stray byte that is not UTF-8 is still the changelog: read
+        // it lossily rather than report that the tarball has none. A read that fails is
+        // a broken tarball, said as such.
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("broken tarball: {file}: {e}"))?;
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        out.files.push((file.to_string(), text));
     }
     Ok(out)
 }
@@ -239,5 +245,33 @@ mod tests {
         assert_eq!(Repository::parse("github:a/b", None).unwrap().name, "b");
         assert_eq!(Repository::parse("a/b", None).unwrap().owner, "a");
         assert!(Repository::parse("not a url", None).is_none());
+    }
+
+    fn tarball(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, body) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder.append_data(&mut header, path, *body).unwrap();
+        }
+        let tar = builder.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// One byte that is not UTF-8 does not make the changelog disappear.
+    #[test]
+    fn a_changelog_with_a_stray_byte_is_read() {
+        let gz = tarball(&[(
+            "package/CHANGELOG.md",
+            b"# 2.0.0\n\n- Removed \xff`old()`\n",
+        )]);
+        let picked = read_files(&gz, is_changelog).unwrap();
+        assert_eq!(picked.files.len(), 1);
+        assert_eq!(picked.files[0].0, "CHANGELOG.md");
+        assert!(picked.files[0].1.contains("- Removed \u{fffd}`old()`"));
     }
 }
