@@ -42,23 +42,35 @@ pub fn npm_upgrade(names: &[String]) -> TestRepo {
 /// `check --format json` (notes for direct dependencies, the default) with the npm
 /// registry at `registry` and GitHub's API at `github`.
 pub fn check_notes(repo: &TestRepo, registry: &str, github: &str, env: &[(&str, &str)]) -> Value {
+    success(run_json(&mut online_check(
+        repo, registry, github, env, "json",
+    )))
+}
+
+/// `check --format FORMAT` of the last commit, online, with the npm registry at
+/// `registry` and GitHub's API at `github`.
+fn online_check(
+    repo: &TestRepo,
+    registry: &str,
+    github: &str,
+    env: &[(&str, &str)],
+    format: &str,
+) -> assert_cmd::Command {
     let mut cmd = repo.bumpcheck(&[
         "check",
         "--base",
         "HEAD~1",
         "--format",
-        "json",
+        format,
         "--fail-on",
         "never",
     ]);
     cmd.env_remove("BUMPCHECK_OFFLINE")
         .env("npm_config_registry", registry)
         .env("GITHUB_API_URL", github)
-        .env("BUMPCHECK_HTTP_BACKOFF_MS", "10");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    success(run_json(&mut cmd))
+        .env("BUMPCHECK_HTTP_BACKOFF_MS", "10")
+        .envs(env.iter().copied());
+    cmd
 }
 
 fn names(n: usize) -> Vec<String> {
@@ -128,21 +140,7 @@ fn a_reason_many_packages_share_is_said_once() {
     let repo = npm_upgrade(&names(50));
     let dead = format!("http://127.0.0.1:{port}/");
     for format in ["text", "markdown"] {
-        let out = repo
-            .bumpcheck(&[
-                "check",
-                "--base",
-                "HEAD~1",
-                "--fail-on",
-                "never",
-                "--format",
-                format,
-            ])
-            .env_remove("BUMPCHECK_OFFLINE")
-            .env("npm_config_registry", &dead)
-            .env("GITHUB_API_URL", &dead)
-            .env("BUMPCHECK_HTTP_BACKOFF_MS", "10")
-            .envs(ENV.iter().copied())
+        let out = online_check(&repo, &dead, &dead, ENV, format)
             .output()
             .unwrap();
         let out = String::from_utf8(out.stdout).unwrap();
