@@ -1,7 +1,7 @@
 //! Reading the lockfiles of both revisions, pairing them (moved ones too) and diffing them.
 
 use super::direct::direct_names;
-use super::{describe, file_name, lockfile_entries};
+use super::{describe, lockfile_entries};
 use crate::config::Exclude;
 use crate::diff;
 use crate::error::Result;
@@ -105,7 +105,7 @@ pub(super) fn diff_lockfiles(
     all.into_par_iter()
         .filter(|r| r.parsed.is_none())
         .for_each(|r| {
-            let format = Format::detect(file_name(&r.entry.path)).expect("listed as a lockfile");
+            let format = Format::detect_path(&r.entry.path).expect("listed as a lockfile");
             r.parsed = Some(format.parse(&r.bytes));
         });
 
@@ -213,7 +213,7 @@ pub(crate) fn read_current(
 ) -> Result<Vec<Current>> {
     let mut reads = Vec::new();
     for entry in entries {
-        let format = Format::detect(file_name(&entry.path)).expect("listed as a lockfile");
+        let format = Format::detect_path(&entry.path).expect("listed as a lockfile");
         if keep(format) {
             reads.push((format, read(repo, snapshot, entry, limit)?));
         }
@@ -260,7 +260,7 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
     if lock.includes.is_empty() {
         return;
     }
-    let format = Format::detect(file_name(&read.entry.path)).expect("listed as a lockfile");
+    let format = Format::detect_path(&read.entry.path).expect("listed as a lockfile");
     let problems = includes::resolve(lock, format, &read.entry.path, |p| {
         repo.read_path(snapshot, p)
     });
@@ -278,7 +278,7 @@ fn read_includes(repo: &Repo, snapshot: &Snapshot, read: &mut Read, report: &mut
 }
 
 fn read_format(r: &Read) -> Option<Format> {
-    Format::detect(file_name(&r.entry.path))
+    Format::detect_path(&r.entry.path)
 }
 
 /// The entries a lockfile's reader left out (a version the ecosystem does not admit), each

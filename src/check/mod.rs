@@ -237,8 +237,8 @@ fn has_uncommitted_lockfile(repo: &Repo, exclude: Option<&Exclude>) -> Result<bo
             return false;
         }
         let mut parts = p.split('/').collect::<Vec<_>>();
-        let name = parts.pop().unwrap_or_default();
-        Format::detect(name).is_some() && !parts.iter().any(|d| is_dependency_dir(d))
+        parts.pop();
+        Format::detect_path(p).is_some() && !parts.iter().any(|d| is_dependency_dir(d))
     }))
 }
 
@@ -251,14 +251,10 @@ pub(crate) fn lockfile_entries(
     let mut entries = repo.list_files(
         snapshot,
         |_, name| !is_dependency_dir(name),
-        |_, name| Format::detect(name).is_some(),
+        |path, _| Format::detect_path(path).is_some(),
     )?;
     entries.retain(|e| !exclude.excludes(&e.path));
     Ok(entries)
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn dir_of(path: &str) -> &str {

@@ -1,6 +1,6 @@
 //! Firing rules and matching them against the sources each change's lockfile governs.
 
-use super::{dir_of, file_name, prefix};
+use super::prefix;
 use crate::config::Exclude;
 use crate::diff::Change;
 use crate::error::Result;
@@ -31,12 +31,12 @@ impl Scope {
 }
 
 fn scope_of(lockfile: &str, head_lockfiles: &[FileEntry]) -> Scope {
-    let dir = prefix(dir_of(lockfile));
-    let eco = Format::detect(file_name(lockfile)).map(Format::ecosystem);
+    let dir = prefix(Format::project_dir(lockfile));
+    let eco = Format::detect_path(lockfile).map(Format::ecosystem);
     let excluded = head_lockfiles
         .iter()
-        .filter(|e| Format::detect(file_name(&e.path)).map(Format::ecosystem) == eco)
-        .map(|e| prefix(dir_of(&e.path)))
+        .filter(|e| Format::detect_path(&e.path).map(Format::ecosystem) == eco)
+        .map(|e| prefix(Format::project_dir(&e.path)))
         .filter(|d| *d != dir && d.starts_with(&dir))
         .collect();
     Scope { dir, excluded }

@@ -164,6 +164,36 @@ impl Format {
         }
     }
 
+    /// Detects a lockfile by its path: by its name (`detect`), or a requirements file by
+    /// pip's folder convention, any `.txt` under a folder named `requirements`
+    /// (`requirements/prod.txt`, `requirements/base/common.txt`), which is how many Django
+    /// projects keep their pins.
+    pub fn detect_path(path: &str) -> Option<Format> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Format::detect(name).or_else(|| {
+            let in_folder = dir.split('/').any(|d| d == "requirements");
+            (in_folder && name.ends_with(".txt")).then_some(Format::Requirements)
+        })
+    }
+
+    /// The folder whose sources a lockfile at `path` covers: its own, except for a
+    /// requirements file kept in a `requirements/` folder, which covers the project that
+    /// holds that folder.
+    pub fn project_dir(path: &str) -> &str {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if Format::detect_path(path) != Some(Format::Requirements) {
+            return dir;
+        }
+        match dir.split('/').position(|d| d == "requirements") {
+            Some(0) => "",
+            Some(i) => {
+                let end: usize = dir.split('/').take(i).map(|d| d.len() + 1).sum();
+                &dir[..end - 1]
+            }
+            None => dir,
+        }
+    }
+
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::NpmPackageLock
@@ -450,6 +480,36 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// pip's folder convention: a `.txt` under `requirements/` is a requirements file, and
+    /// covers the project that holds the folder.
+    #[test]
+    fn requirements_folders() {
+        for (path, format, project) in [
+            ("requirements/common.txt", Some(Format::Requirements), ""),
+            (
+                "web/requirements/prod.txt",
+                Some(Format::Requirements),
+                "web",
+            ),
+            (
+                "web/requirements/base/dev.txt",
+                Some(Format::Requirements),
+                "web",
+            ),
+            ("web/requirements.txt", Some(Format::Requirements), "web"),
+            ("web/requirements/README.md", None, "web/requirements"),
+            ("docs/notes.txt", None, "docs"),
+            (
+                "web/requirements/package-lock.json",
+                Some(Format::NpmPackageLock),
+                "web/requirements",
+            ),
+        ] {
+            assert_eq!(Format::detect_path(path), format, "{path}");
+            assert_eq!(Format::project_dir(path), project, "{path}");
+        }
+    }
 
     #[derive(Debug, serde::Deserialize)]
     struct Pieces {

@@ -355,3 +355,44 @@ fn python_corpus_matches_its_recorded_changes() {
         assert!(rows.iter().any(|r| r == example), "{case}: {rows:#?}");
     }
 }
+
+/// A Django project keeping its pins under `requirements/` (pip's folder convention):
+/// the upgrade is read from `requirements/common.txt`, and the rules scan the project that
+/// holds the folder, not the folder itself.
+#[test]
+fn requirements_folder_pins_and_the_project_above_it() {
+    let repo = TestRepo::new();
+    repo.write(
+        "requirements/common.txt",
+        "Django==3.2.25\nsqlparse==0.4.4\n",
+    );
+    repo.write("requirements/dev.txt", "-r common.txt\npytest==8.0.0\n");
+    repo.write(
+        "project/urls.py",
+        "from django.conf.urls import url\n\nurlpatterns = [url(r'^$', lambda r: None)]\n",
+    );
+    let base = repo.commit("django 3.2");
+    repo.write(
+        "requirements/common.txt",
+        "Django==4.2.13\nsqlparse==0.4.4\n",
+    );
+    repo.commit("django 4.2");
+    let (code, report) = repo.check_json(&["--base", &base]);
+    assert_eq!(code, 1, "{report:#}");
+    let django: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "django")
+        .map(|c| c["lockfile"].as_str().unwrap())
+        .collect();
+    // Attributed to the file that changed: dev.txt only pulls common.txt in, unchanged.
+    assert_eq!(django, ["requirements/common.txt"]);
+    let findings = crate::support::findings(&report);
+    assert!(
+        findings
+            .iter()
+            .any(|(rule, path, _)| rule == "django-4-conf-urls-url" && path == "project/urls.py"),
+        "{findings:?}"
+    );
+}
