@@ -268,8 +268,16 @@ fn requirements_files_and_their_includes() {
     );
     let head = repo.commit("head");
     let report = repo.diff_json(&base, &head);
-    assert_eq!(summary(&report), ["click patch 8.1.7->8.1.8 direct"]);
+    // requirements/base.txt is a requirements file of its own (pip's folder convention).
+    assert_eq!(
+        summary(&report),
+        [
+            "click patch 8.1.7->8.1.8 direct",
+            "click patch 8.1.7->8.1.8 direct"
+        ]
+    );
     assert_eq!(report["changes"][0]["lockfile"], "requirements-dev.txt");
+    assert_eq!(report["changes"][1]["lockfile"], "requirements/base.txt");
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{report:#}");
     assert!(errors[0]["message"]
