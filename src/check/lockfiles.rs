@@ -1,7 +1,7 @@
 //! Reading the lockfiles of both revisions, pairing them (moved ones too) and diffing them.
 
 use super::direct::direct_names;
-use super::{describe, lockfile_entries};
+use super::{describe, dir_of, lockfile_entries};
 use crate::config::Exclude;
 use crate::diff;
 use crate::error::Result;
@@ -366,15 +366,8 @@ fn pair_moved(
 
 /// Same folder, same ecosystem, another format, both read: a package-manager switch.
 fn is_switch(gone: &Read, new: &Read) -> bool {
-    let folder = |r: &Read| {
-        r.entry
-            .path
-            .rsplit_once('/')
-            .map_or("", |(dir, _)| dir)
-            .to_string()
-    };
     let ecosystem = |r: &Read| read_format(r).map(Format::ecosystem);
-    folder(gone) == folder(new)
+    dir_of(&gone.entry.path) == dir_of(&new.entry.path)
         && ecosystem(gone).is_some()
         && ecosystem(gone) == ecosystem(new)
         && parsed(gone).is_some()

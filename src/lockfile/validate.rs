@@ -72,7 +72,9 @@ fn is_commit(v: &str) -> bool {
 /// `lock.rejected` at the first place the file names it.
 pub(crate) fn versions(format: Format, bytes: &[u8], lock: &mut Lockfile) {
     let ecosystem = format.ecosystem();
-    let text = String::from_utf8_lossy(bytes);
+    // Decoded only when an entry is refused: every lockfile of every check passes here.
+    let text = std::cell::OnceCell::new();
+    let text = || text.get_or_init(|| String::from_utf8_lossy(bytes));
     let mut rejected = Vec::new();
     lock.packages.retain(|p| {
         let Some(why) = version_problem(ecosystem, &p.version) else {
@@ -83,8 +85,8 @@ pub(crate) fn versions(format: Format, bytes: &[u8], lock: &mut Lockfile) {
             shown(&p.name),
             shown(&p.version)
         );
-        rejected.push(match locate(&text, &p.name, &p.version) {
-            Some(offset) => ParseError::at_offset(message, &text, offset),
+        rejected.push(match locate(text(), &p.name, &p.version) {
+            Some(offset) => ParseError::at_offset(message, text(), offset),
             None => ParseError::new(message),
         });
         false
