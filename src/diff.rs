@@ -26,6 +26,18 @@ pub struct Change {
     pub from_all: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub to_all: Vec<String>,
+    /// The requirement as written at base, when the file holds a range there rather than
+    /// a pin (see `Package::spec`); `from` is then the lowest version it admits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_spec: Option<String>,
+    /// The requirement as written at head; `to` is the lowest version it admits, or the
+    /// installed version when one is found beside the file (`to_installed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_spec: Option<String>,
+    /// `to` is the version installed beside the file (a virtualenv, `node_modules`), which
+    /// the head range admits, rather than the lowest version the range admits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub to_installed: bool,
     /// Where the lockfile says the new version comes from (see `Package::source`), for
     /// fetching its release notes; not part of the report.
     #[serde(skip)]
@@ -72,6 +84,9 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
             _ => false,
         };
         out.push(Change {
+            from_spec: None,
+            to_spec: None,
+            to_installed: false,
             ecosystem,
             breaking,
             name: name.to_string(),
@@ -131,6 +146,7 @@ mod tests {
     fn pkgs(list: &[(&str, &str)]) -> Vec<Package> {
         list.iter()
             .map(|(n, v)| Package {
+                spec: None,
                 name: n.to_string(),
                 version: v.to_string(),
                 source: None,

@@ -383,6 +383,7 @@ mod tests {
         let packages = names
             .iter()
             .map(|n| Package {
+                spec: None,
                 name: n.to_string(),
                 version: "1.0.0".into(),
                 source: None,

@@ -89,6 +89,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             continue;
         }
         out.packages.push(Package {
+            spec: None,
             name: name.to_string(),
             version: version.to_string(),
             source: None,

@@ -53,6 +53,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     for p in packages {
         if p.source.is_some() {
             out.packages.push(Package {
+                spec: None,
                 name: p.name,
                 version: p.version,
                 source: p.source,

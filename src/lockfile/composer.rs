@@ -72,6 +72,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
             entry.version
         };
         out.packages.push(Package {
+            spec: None,
             name: entry.name.to_lowercase(),
             version,
             source: None,

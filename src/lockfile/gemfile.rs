@@ -99,6 +99,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         packages: packages
             .into_iter()
             .map(|((name, version), source)| Package {
+                spec: None,
                 name,
                 version,
                 source,

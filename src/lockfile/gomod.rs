@@ -91,6 +91,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 };
                 check_version(version, line.number)?;
                 packages.push(Package {
+                    spec: None,
                     name: path.to_string(),
                     version: version.to_string(),
                     source: None,

@@ -42,6 +42,12 @@ pub struct Package {
     /// `source` (`registry+URL`, `sparse+URL`) or a Python package index URL. Release
     /// notes are fetched from there when the user's configuration names no other.
     pub source: Option<String>,
+    /// The requirement as the file writes it, when the file holds a range rather than a
+    /// pin (`>=2.0`, `^7.0.2`, `~> 5.0`; `""` for a name with no version at all, which
+    /// admits any). `version` is then the lowest version the range admits, `"0"` when
+    /// nothing bounds it below, so that versions still compare and rules still fire on
+    /// the window the range opens.
+    pub spec: Option<String>,
 }
 
 /// What a parser returns: the packages, and where the project's own manifests are.
@@ -100,6 +106,7 @@ impl Lockfile {
             packages: packages
                 .into_iter()
                 .map(|(name, version)| Package {
+                    spec: None,
                     name,
                     version,
                     source: None,

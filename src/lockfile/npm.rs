@@ -98,6 +98,7 @@ fn read_packages(packages: BTreeMap<String, Entry>, out: &mut Lockfile) {
         };
         let name = entry.name.unwrap_or_else(|| installed_name.to_string());
         out.packages.push(Package {
+            spec: None,
             name,
             version,
             source: None,
@@ -129,6 +130,7 @@ fn v1_package(key: &str, version: &str) -> Option<Package> {
         // The name may be scoped (`@s/n@1.0.0`): split at the last `@`.
         if let Some(at) = spec.rfind('@').filter(|&i| i > 0) {
             return Some(Package {
+                spec: None,
                 name: spec[..at].to_string(),
                 version: spec[at + 1..].to_string(),
                 source: None,
@@ -136,6 +138,7 @@ fn v1_package(key: &str, version: &str) -> Option<Package> {
         }
     }
     Some(Package {
+        spec: None,
         name: key.to_string(),
         version: version.to_string(),
         source: None,

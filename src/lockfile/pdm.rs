@@ -37,6 +37,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         let Some(version) = p.version else { continue };
         let name = p.name.split('[').next().unwrap_or_default();
         out.packages.push(Package {
+            spec: None,
             name: pep508::normalize(name),
             version,
             source: None,

@@ -98,6 +98,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 None => sources.first(),
             };
             out.packages.push(Package {
+                spec: None,
                 name: pep508::normalize(&name),
                 version: version.trim_start_matches('=').trim().to_string(),
                 source: source.map(|s| s.url.clone()),

@@ -169,6 +169,7 @@ pub(super) fn package(
         version.or(parsed.map(|(_, v)| v)),
     ) {
         (Some(name), Some(version)) => Ok(Package {
+            spec: None,
             name: name.to_string(),
             version: version.to_string(),
             source: None,

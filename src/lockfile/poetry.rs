@@ -38,6 +38,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
                 }
             }
             source => out.packages.push(Package {
+                spec: None,
                 name: pep508::normalize(&p.name),
                 version: p.version,
                 // A `legacy` source is a package index (PEP 503); no source is the

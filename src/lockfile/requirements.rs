@@ -257,6 +257,7 @@ fn read_pin(
             Err(logical.error("`==` without a version", at))
         }
         Some(v) if !v.contains('*') => Ok(Some(Package {
+            spec: None,
             name,
             version: v.to_string(),
             source: None,

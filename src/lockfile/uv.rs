@@ -70,6 +70,7 @@ pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
         // A dynamic version that was never built has none: nothing pinned.
         if let Some(version) = p.version {
             out.packages.push(Package {
+                spec: None,
                 name: pep508::normalize(&p.name),
                 version,
                 source: p

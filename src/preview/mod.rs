@@ -271,6 +271,9 @@ fn change(query: &Query, lock: &Current, target: &str) -> Option<Change> {
         .find(|p| same_name(eco, &p.name, &query.name))
         .map_or_else(|| query.name.clone(), |p| p.name.clone());
     Some(Change {
+        from_spec: None,
+        to_spec: None,
+        to_installed: false,
         ecosystem: eco,
         kind: version::classify(eco, &from, target),
         breaking: version::is_breaking(eco, &from, target),
@@ -309,6 +312,7 @@ mod tests {
                 packages: pins
                     .iter()
                     .map(|(n, v)| Package {
+                        spec: None,
                         name: n.to_string(),
                         version: v.to_string(),
                         source: None,

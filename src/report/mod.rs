@@ -300,6 +300,9 @@ pub(crate) mod tests {
             },
             config: None,
             changes: vec![Change {
+                from_spec: None,
+                to_spec: None,
+                to_installed: false,
                 ecosystem: Ecosystem::Npm,
                 name: "express".into(),
                 from: Some("4.21.2".into()),

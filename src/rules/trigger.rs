@@ -62,6 +62,9 @@ mod tests {
 
     fn change(name: &str, from: &str, to: &str) -> Change {
         Change {
+            from_spec: None,
+            to_spec: None,
+            to_installed: false,
             ecosystem: Ecosystem::Npm,
             name: name.into(),
             from: Some(from.into()),

@@ -86,6 +86,7 @@ pub(super) fn parse(text: &str) -> Option<Lockfile> {
         packages: packages
             .into_iter()
             .map(|(name, version)| Package {
+                spec: None,
                 name: name.to_string(),
                 version: version.to_string(),
                 source: None,
