@@ -6,6 +6,7 @@
 //! (extra release segments become build metadata, tags become prerelease identifiers),
 //! so that diffing, classifying and rule windows share one model.
 
+mod admitted;
 mod composer_constraint;
 mod composer_version;
 mod gem_requirement;
@@ -15,6 +16,7 @@ mod pep440;
 mod pep440_specifiers;
 mod range;
 
+pub use admitted::Requirement;
 pub use composer_constraint::{ComposerConstraint, ComposerConstraintError};
 pub use gem_requirement::{GemRequirement, GemRequirementError, GemVersion};
 pub use pep440_specifiers::{PythonSpecifiers, SpecifierError};
