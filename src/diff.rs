@@ -60,13 +60,19 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
     for name in names {
         let a = before.get(name).unwrap_or(&empty);
         let b = after.get(name).unwrap_or(&empty);
-        if a == b {
+        let (from, to) = (a.last().cloned(), b.last().cloned());
+        let from_spec = spec_at(base.packages, name, from.as_deref());
+        let to_spec = spec_at(head.packages, name, to.as_deref());
+        if a == b && from_spec == to_spec {
             continue;
         }
-        let (from, to) = (a.last().cloned(), b.last().cloned());
+        let ranged = from_spec.is_some() || to_spec.is_some();
         let kind = match (&from, &to) {
             (None, _) => ChangeKind::Added,
             (_, None) => ChangeKind::Removed,
+            (Some(f), Some(t)) if ranged => {
+                range_kind(ecosystem, f, from_spec.as_deref(), t, to_spec.as_deref())
+            }
             (Some(f), Some(t)) if f != t => version::classify(ecosystem, f, t),
             // The highest copy is unchanged but another copy moved: classify the lowest
             // copies, which is where some dependent's view of the package changed.
@@ -80,27 +86,106 @@ pub fn diff(ecosystem: Ecosystem, lockfile: &str, base: Side, head: Side) -> Vec
                 .and_then(|p| p.source.clone())
         });
         let breaking = match (&from, &to) {
+            (Some(f), Some(t)) if ranged => {
+                range_breaking(ecosystem, f, from_spec.as_deref(), t, kind)
+            }
             (Some(f), Some(t)) => version::is_breaking(ecosystem, f, t),
             _ => false,
         };
+        // A range with nothing below it has no version to show: its spec says it all.
+        let shown = |v: Option<String>, spec: &Option<String>| {
+            v.filter(|v| !(spec.is_some() && v == UNBOUNDED))
+        };
         out.push(Change {
-            from_spec: None,
-            to_spec: None,
-            to_installed: false,
             ecosystem,
             breaking,
             name: name.to_string(),
-            from,
-            to: to.clone(),
+            from: shown(from, &from_spec),
+            to: shown(to, &to_spec),
             kind,
             direct: head.direct.contains(name) || base.direct.contains(name),
             lockfile: lockfile.to_string(),
             from_all: if several { a.clone() } else { Vec::new() },
             to_all: if several { b.clone() } else { Vec::new() },
+            from_spec,
+            to_spec,
+            to_installed: false,
             source,
         });
     }
     out
+}
+
+/// The `version` of a ranged package whose range has no lower bound (`Package::spec`).
+pub const UNBOUNDED: &str = "0";
+
+/// The requirement written for `name` at `version` on one side, when that side holds a
+/// range rather than a pin.
+fn spec_at(packages: &[Package], name: &str, version: Option<&str>) -> Option<String> {
+    let version = version?;
+    packages
+        .iter()
+        .find(|p| p.name == name && p.version == version && p.spec.is_some())
+        .and_then(|p| p.spec.clone())
+}
+
+/// The kind of a change where one side at least is a range, `from` and `to` being the
+/// lowest versions each side admits (or a pin, or an installed version): a move up is
+/// sized as usual, since the new range excludes the old lowest; a range that still admits
+/// the old version (a bound loosened) or moves nothing but its text is `other`; a range
+/// that newly excludes the old version from above is a downgrade.
+pub fn range_kind(
+    ecosystem: Ecosystem,
+    from: &str,
+    from_spec: Option<&str>,
+    to: &str,
+    to_spec: Option<&str>,
+) -> ChangeKind {
+    let unbounded = |v: &str, spec: Option<&str>| spec.is_some() && v == UNBOUNDED;
+    if unbounded(to, to_spec) {
+        return ChangeKind::Other;
+    }
+    if unbounded(from, from_spec) {
+        // Nothing bounded the old requirement, so which version was installed is unknown:
+        // a new bound at the start of a major (`>=3.0`) requires that major, which is a
+        // major change for anyone who had an older one; any other bound is minor.
+        return match version::parse(ecosystem, to) {
+            Some(v) if v.major >= 1 && v.minor == 0 && v.patch == 0 => ChangeKind::Major,
+            _ => ChangeKind::Minor,
+        };
+    }
+    match version::compare(ecosystem, from, to) {
+        std::cmp::Ordering::Less => version::classify(ecosystem, from, to),
+        std::cmp::Ordering::Equal => ChangeKind::Other,
+        std::cmp::Ordering::Greater => {
+            let still_admitted = to_spec
+                .and_then(|s| version::Requirement::parse(ecosystem, s).ok())
+                .is_some_and(|r| r.admits(from));
+            if still_admitted {
+                ChangeKind::Other
+            } else {
+                ChangeKind::Downgrade
+            }
+        }
+    }
+}
+
+/// Whether a range change may break dependants: as for pins, except that from a range
+/// with no lower bound only a change sized major counts.
+fn range_breaking(
+    ecosystem: Ecosystem,
+    from: &str,
+    from_spec: Option<&str>,
+    to: &str,
+    kind: ChangeKind,
+) -> bool {
+    if from_spec.is_some() && from == UNBOUNDED {
+        return kind == ChangeKind::Major;
+    }
+    matches!(
+        kind,
+        ChangeKind::Major | ChangeKind::Minor | ChangeKind::Patch | ChangeKind::Prerelease
+    ) && version::is_breaking(ecosystem, from, to)
 }
 
 /// Distinct versions per name, lowest first.
@@ -152,6 +237,88 @@ mod tests {
                 source: None,
             })
             .collect()
+    }
+
+    /// A side of one package: a pin (`==1.3.20` as `1.3.20`) or a range with its lowest.
+    fn one(name: &str, spec: Option<&str>, version: &str) -> Vec<Package> {
+        vec![Package {
+            name: name.into(),
+            version: version.into(),
+            source: None,
+            spec: spec.map(str::to_string),
+        }]
+    }
+
+    fn ranged(
+        eco: Ecosystem,
+        from: (Option<&str>, &str),
+        to: (Option<&str>, &str),
+    ) -> Option<Change> {
+        let none = BTreeSet::new();
+        let (a, b) = (one("x", from.0, from.1), one("x", to.0, to.1));
+        let side = |p| Side {
+            packages: p,
+            direct: &none,
+        };
+        diff(eco, "requirements.txt", side(&a), side(&b)).pop()
+    }
+
+    #[test]
+    fn range_changes_compare_lowest_admitted_versions() {
+        use Ecosystem::{Npm, Pypi};
+        let kind = |eco, from, to| ranged(eco, from, to).map(|c| (c.kind, c.breaking));
+        // The cases: a pin to a range across a major, an unpinned name gaining a
+        // bound at a new major, a window moving past its old upper bound.
+        let c = ranged(Pypi, (None, "1.3.20"), (Some(">=2.0"), "2.0")).unwrap();
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Major, true));
+        assert_eq!(
+            (c.from.as_deref(), c.to.as_deref()),
+            (Some("1.3.20"), Some("2.0"))
+        );
+        assert_eq!((c.from_spec, c.to_spec.as_deref()), (None, Some(">=2.0")));
+        let c = ranged(Pypi, (Some(""), "0"), (Some(">=3.0"), "3.0")).unwrap();
+        assert_eq!(
+            (c.kind, c.breaking, c.from),
+            (ChangeKind::Major, true, None)
+        );
+        assert_eq!(c.from_spec.as_deref(), Some(""));
+        assert_eq!(
+            kind(
+                Pypi,
+                (Some(">=1.4.9,<2.0"), "1.4.9"),
+                (Some("~=2.0.0"), "2.0.0")
+            ),
+            Some((ChangeKind::Major, true))
+        );
+        assert_eq!(
+            kind(Npm, (Some("^7.0.2"), "7.0.2"), (Some("^8.1.0"), "8.1.0")),
+            Some((ChangeKind::Major, true))
+        );
+        // A bound that is not the start of a major, from nothing: minor, not breaking.
+        assert_eq!(
+            kind(Pypi, (Some(""), "0"), (Some(">=2.5"), "2.5")),
+            Some((ChangeKind::Minor, false))
+        );
+        // The text moved but not the lowest version; a loosened pin still admits the old
+        // version; a bound dropped: none of them forces a move.
+        for (from, to) in [
+            ((Some(">=1.0"), "1.0"), (Some(">=1.0,<3"), "1.0")),
+            ((None, "1.3.20"), (Some(">=1.3"), "1.3")),
+            ((Some(">=2.0"), "2.0"), (Some(""), "0")),
+        ] {
+            assert_eq!(kind(Pypi, from, to), Some((ChangeKind::Other, false)));
+        }
+        // Excluding the old version from above is a downgrade.
+        assert_eq!(
+            kind(Pypi, (None, "2.1"), (Some("<2"), "0")).map(|k| k.0),
+            Some(ChangeKind::Other)
+        );
+        assert_eq!(
+            kind(Pypi, (Some(">=2.1"), "2.1"), (Some(">=1.0,<2"), "1.0")).map(|k| k.0),
+            Some(ChangeKind::Downgrade)
+        );
+        // The same range on both sides is no change.
+        assert_eq!(kind(Pypi, (Some(">=2"), "2"), (Some(">=2"), "2")), None);
     }
 
     #[test]

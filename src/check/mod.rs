@@ -3,6 +3,7 @@
 //! `direct` (direct dependencies from manifests), `scan` (fire rules and match sources).
 
 mod direct;
+mod installed;
 mod lockfiles;
 mod scan;
 
@@ -79,6 +80,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         &config.exclude,
         &mut report,
     )?;
+    installed::apply(&mut report.changes, &head);
     if opts.scan {
         analyse(&repo, &head, &head_lockfiles, opts, &mut report)?;
     }

@@ -16,6 +16,7 @@ pub mod http;
 pub mod pip_config;
 pub mod registries;
 mod sources;
+pub(crate) use sources::local::installed_version;
 
 pub use sources::cargo::prefix as index_prefix;
 

@@ -176,6 +176,38 @@ pub fn name_list(names: &[&str], show: impl Fn(&str) -> String) -> String {
     listed.join(", ")
 }
 
+/// One side of a change as the reports show it: the requirement where the file holds a
+/// range (`>=2.0`; `any version` for a name alone), else the version.
+pub(crate) fn side_text(version: Option<&str>, spec: Option<&str>) -> Option<String> {
+    match spec {
+        Some("") => Some("any version".to_string()),
+        Some(spec) => Some(spec.to_string()),
+        None => version.map(str::to_string),
+    }
+}
+
+/// What the versions of a change where a range was read stand for: the lowest versions
+/// the ranges admit, which the change is sized by, or the installed one.
+pub(crate) fn range_note(c: &Change) -> Option<String> {
+    if c.from_spec.is_none() && c.to_spec.is_none() {
+        return None;
+    }
+    let lowest = |v: Option<&str>| v.unwrap_or("none").to_string();
+    let to = if c.to_installed {
+        format!("{} installed", lowest(c.to.as_deref()))
+    } else {
+        lowest(c.to.as_deref())
+    };
+    let from = lowest(c.from.as_deref());
+    Some(match (&c.from_spec, &c.to_spec) {
+        (Some(_), Some(_)) => format!("ranges; lowest admitted {from} -> {to}"),
+        (None, Some(_)) if c.to_installed => format!("range; {to}"),
+        (None, Some(_)) => format!("range; lowest admitted {to}"),
+        (Some(_), None) => format!("range; lowest admitted {from}"),
+        (None, None) => return None,
+    })
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

@@ -274,11 +274,17 @@ fn versions(c: &Change) -> String {
             String::new()
         }
     };
-    match (&c.from, &c.to) {
+    let from = super::side_text(c.from.as_deref(), c.from_spec.as_deref());
+    let to = super::side_text(c.to.as_deref(), c.to_spec.as_deref());
+    let shown = match (from, to) {
         (None, Some(to)) => format!("{to}{}", all(&c.to_all)),
         (Some(from), None) => format!("{from}{}", all(&c.from_all)),
         (Some(from), Some(to)) => format!("{from}{} -> {to}{}", all(&c.from_all), all(&c.to_all)),
         (None, None) => String::new(),
+    };
+    match super::range_note(c) {
+        Some(note) => format!("{shown} ({note})"),
+        None => shown,
     }
 }
 

@@ -26,10 +26,14 @@ impl Trigger {
             return false;
         }
         if let Some((from, to)) = &self.window {
-            let old = change
-                .from
-                .as_deref()
-                .and_then(|v| version::parse(self.ecosystem, v));
+            // A range with no lower bound (`from_spec` without `from`) admitted every
+            // version below the new one: it is inside any `from` window that has one.
+            let old = match (&change.from, &change.from_spec) {
+                (None, Some(_)) => version::parse(self.ecosystem, "0.0.0"),
+                (from, _) => from
+                    .as_deref()
+                    .and_then(|v| version::parse(self.ecosystem, v)),
+            };
             let new = change
                 .to
                 .as_deref()
@@ -95,6 +99,12 @@ mod tests {
         assert!(!t.fires(&change("express", "4.21.1", "4.21.2")));
         assert!(!t.fires(&change("express", "5.0.0", "5.1.0")));
         assert!(!t.fires(&change("koa", "1.0.0", "5.0.0")));
+        // A range: unbounded below at base (`express` with no version), `>=5` at head.
+        let mut unpinned = change("express", "4.0.0", "5.0.0");
+        (unpinned.from, unpinned.from_spec) = (None, Some(String::new()));
+        assert!(t.fires(&unpinned));
+        unpinned.from_spec = None;
+        assert!(!t.fires(&unpinned), "an added package crosses no window");
 
         let t = Trigger {
             ecosystem: Ecosystem::Npm,

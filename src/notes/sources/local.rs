@@ -7,6 +7,7 @@
 //!   among them) and its METADATA description often holds the changelog.
 
 use super::{pick_changelog, pypi, Repository};
+use crate::ecosystem::Ecosystem;
 use crate::lockfile::pep508;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,32 @@ pub fn npm(dir: &Path, name: &str, version: &str) -> Option<Installed> {
         repository: repository_of(&manifest),
         path: pkg_dir.display().to_string(),
     })
+}
+
+/// The version of `name` installed beside a dependency file in `dir`: `node_modules` for
+/// npm, a `.venv` or `venv` virtual environment for Python. What a range in that file
+/// resolved to on this machine, where the file itself says only what it admits.
+pub fn installed_version(ecosystem: Ecosystem, dir: &Path, name: &str) -> Option<String> {
+    match ecosystem {
+        Ecosystem::Npm => {
+            let manifest = std::fs::read(dir.join("node_modules").join(name).join("package.json"));
+            let manifest: serde_json::Value = serde_json::from_slice(&manifest.ok()?).ok()?;
+            manifest["version"].as_str().map(str::to_string)
+        }
+        Ecosystem::Pypi => {
+            let wanted = pep508::normalize(name);
+            [".venv", "venv"]
+                .iter()
+                .flat_map(|v| site_packages(&dir.join(v)))
+                .flat_map(|site| std::fs::read_dir(site).into_iter().flatten().flatten())
+                .find_map(|entry| {
+                    let file = entry.file_name().into_string().ok()?;
+                    let (n, v) = file.strip_suffix(".dist-info")?.rsplit_once('-')?;
+                    (pep508::normalize(n) == wanted).then(|| v.to_string())
+                })
+        }
+        _ => None,
+    }
 }
 
 /// The best changelog file directly in a folder.

@@ -19,7 +19,9 @@ pub fn section(out: &mut String, report: &Report, links: Option<&Links>, kept: u
         if group.is_empty() {
             continue;
         }
-        let versions = match (&change.from, &change.to) {
+        let from = crate::report::side_text(change.from.as_deref(), change.from_spec.as_deref());
+        let to = crate::report::side_text(change.to.as_deref(), change.to_spec.as_deref());
+        let versions = match (&from, &to) {
             (Some(a), Some(b)) => format!(" {} → {}", code(a), code(b)),
             (None, Some(v)) | (Some(v), None) => format!(" {}", code(v)),
             (None, None) => String::new(),

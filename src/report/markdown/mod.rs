@@ -267,8 +267,18 @@ fn rows_of(out: &mut String, report: &Report, rows: &[usize]) {
             out,
             "| {} | {} | {} | {kind} | {} | {} |",
             code(&c.name),
-            cell(&versions(c.from.as_deref(), &c.from_all)),
-            cell(&versions(c.to.as_deref(), &c.to_all)),
+            cell(&versions(
+                c.from.as_deref(),
+                c.from_spec.as_deref(),
+                &c.from_all
+            )),
+            cell(&match crate::report::range_note(c) {
+                Some(note) => format!(
+                    "{} ({note})",
+                    versions(c.to.as_deref(), c.to_spec.as_deref(), &c.to_all)
+                ),
+                None => versions(c.to.as_deref(), c.to_spec.as_deref(), &c.to_all),
+            }),
             if c.direct { "direct" } else { "transitive" },
             code(&c.lockfile)
         );
@@ -278,11 +288,11 @@ fn rows_of(out: &mut String, report: &Report, rows: &[usize]) {
 /// A side's version, or every version where the lockfile held several (lowest first, the
 /// highest among them): `1.0.4, 2.0.3 | 2.0.3` says an old nested copy went away, where
 /// `2.0.3 | 2.0.3` said nothing.
-fn versions(highest: Option<&str>, all: &[String]) -> String {
-    if all.len() > 1 {
+fn versions(highest: Option<&str>, spec: Option<&str>, all: &[String]) -> String {
+    if spec.is_none() && all.len() > 1 {
         all.join(", ")
     } else {
-        highest.unwrap_or("").to_string()
+        crate::report::side_text(highest, spec).unwrap_or_default()
     }
 }
 
