@@ -28,14 +28,10 @@ struct Entry {
 
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     let text = super::text(bytes)?;
-    let fast = super::plain_yaml::from_str(text);
-    let raw: RawLock = match fast {
-        Some(raw) => raw,
-        None => serde_saphyr::from_str_with_options(
-            text,
-            serde_saphyr::options! { budget: Some(super::yaml_full::budget(text.len())) },
-        )?,
-    };
+    let raw: RawLock = serde_saphyr::from_str_with_options(
+        text,
+        serde_saphyr::options! { budget: Some(super::yaml_full::budget(text.len())) },
+    )?;
     let Some(entries) = raw.packages else {
         return Err(ParseError::new("not a pubspec.lock: no `packages` map"));
     };

@@ -1,5 +1,5 @@
 //! Line-by-line reading of the block YAML that pnpm and yarn Berry write, for their
-//! purpose-built readers (`pnpm_fast.rs`, `yarn/berry_fast.rs`): each line is split into
+//! purpose-built readers (`pnpm/fast.rs`, `yarn/berry/fast.rs`): each line is split into
 //! indent, key and value text, all borrowed from the input, with no tree and no map.
 //!
 //! Every function answers `None` for anything outside the shapes these writers use (tabs,
@@ -8,9 +8,8 @@
 //! with the general YAML path, so a file these functions accept must mean exactly what the
 //! general path reads from it, and anything unsure is refused.
 
-use super::plain_yaml::{kind, plain_start_ok, Kind, Mix};
 use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Nesting past this is not a lockfile (and the block walk recurses once per level).
 const MAX_DEPTH: usize = 16;
@@ -550,13 +549,116 @@ pub(crate) fn scalar_map<'a>(
         let text = match scalar(value)? {
             (s, true) => s,
             (s, false) => match kind(s) {
-                Kind::Str | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) => s,
+                Kind::Str | Kind::Int(_) | Kind::Float(_) | Kind::Bool => s,
                 Kind::Null | Kind::Unclear => return None,
             },
         };
         skip(lines, value, indent)?;
         each(key, text).map(|()| true)
     })
+}
+
+// Plain scalars: what a writer's unquoted text means to YAML, and the key hash.
+
+/// Characters that may not start a plain scalar (or that this reader leaves to the full
+/// parser there).
+pub(super) fn plain_start_ok(s: &str) -> bool {
+    s.as_bytes()
+        .first()
+        .is_some_and(|b| !b"-?:,[]{}#&*!|>'\"%@`".contains(b))
+}
+
+/// A fast multiply-and-rotate hash for the keys of one file (no defence against chosen
+/// collisions is needed: the worst case is a slow read, never a wrong one).
+#[derive(Default)]
+pub(super) struct Mix(u64);
+
+impl Hasher for Mix {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Mix {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(super) fn is_null(s: &str) -> bool {
+    matches!(s, "null" | "Null" | "NULL" | "~")
+}
+
+/// What a plain scalar is. `Unclear` is any text that YAML 1.1 or 1.2 might read as
+/// something other than a string, beyond the plain forms below: left to the full parser.
+pub(super) enum Kind {
+    Null,
+    Bool,
+    Int(u64),
+    Float(f64),
+    Str,
+    Unclear,
+}
+
+pub(super) fn kind(s: &str) -> Kind {
+    // Every null and boolean word is five letters or fewer, and numbers start otherwise.
+    if s.len() > 5 && s.as_bytes()[0].is_ascii_alphabetic() {
+        return Kind::Str;
+    }
+    if is_null(s) {
+        return Kind::Null;
+    }
+    match s {
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Kind::Bool,
+        _ => {}
+    }
+    if ["y", "n", "yes", "no", "on", "off"]
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w))
+    {
+        return Kind::Unclear;
+    }
+    let Some(first) = s.bytes().next() else {
+        return Kind::Null;
+    };
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return Kind::Str;
+    }
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let no_leading_zero = |t: &str| t == "0" || !t.starts_with('0');
+    if digits(s) && no_leading_zero(s) {
+        return s.parse().map_or(Kind::Unclear, Kind::Int);
+    }
+    if let Some((int, frac)) = s.split_once('.') {
+        if digits(int) && no_leading_zero(int) && digits(frac) {
+            return s.parse().map_or(Kind::Unclear, Kind::Float);
+        }
+    }
+    // Signs, `0x`/`0o`/`0b`, `_`, `:` (sexagesimal), exponents, `.5`, `1.`, `.inf`: forms
+    // the YAML schemas disagree on. A dotted version (`4.17.20`) is no number in any.
+    let t = s.trim_start_matches(['+', '-']);
+    let lower = t.to_ascii_lowercase();
+    if ["0x", "0o", "0b"].iter().any(|p| lower.starts_with(p)) || lower == ".inf" || lower == ".nan"
+    {
+        return Kind::Unclear;
+    }
+    let numberish = t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b"_:.eE+-".contains(&b));
+    if numberish && t.bytes().filter(|&b| b == b'.').count() <= 1 {
+        return Kind::Unclear;
+    }
+    Kind::Str
 }
 
 #[cfg(test)]
@@ -607,14 +709,16 @@ pub(crate) mod tests {
         general: impl Fn(&str) -> Result<Lockfile, crate::lockfile::ParseError>,
     ) {
         let mut taken = 0;
+        // Every 61st byte: each line shape is still cut at many points, and since the
+        // general path is serde-saphyr alone (a full YAML parse per prefix), a finer step
+        // only multiplies the time.
         for cut in (0..text.len())
-            .step_by(23)
+            .step_by(61)
             .filter(|&c| text.is_char_boundary(c))
         {
             let prefix = &text[..cut];
-            let full = general(prefix);
             if let Some(read) = fast(prefix) {
-                let full = full.unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+                let full = general(prefix).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
                 assert_same(&read, &full, Path::new(&format!("cut at {cut}")));
                 taken += 1;
             }

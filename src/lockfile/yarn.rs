@@ -3,7 +3,6 @@
 //! has a top-level `__metadata:` entry, which tells them apart.
 
 mod berry;
-mod berry_fast;
 mod classic;
 
 use super::{Lockfile, ParseError};

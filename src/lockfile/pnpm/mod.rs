@@ -16,6 +16,8 @@
 //! lockfile. pnpm keeps them equal to the manifests (a frozen install refuses otherwise), and
 //! they name the target of an alias, so the lockfile is read instead of package.json.
 
+mod fast;
+
 use super::{split_name_spec, Lockfile, Package, ParseError};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -89,16 +91,13 @@ pub(super) enum KeyStyle {
 pub fn parse(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     // The purpose-built reader takes the files pnpm writes; it answers `None` for anything
     // else (or any error), and the general path below reads (or refuses) the file.
-    if let Some(lock) = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(super::pnpm_fast::parse)
-    {
+    if let Some(lock) = std::str::from_utf8(bytes).ok().and_then(fast::parse) {
         return Ok(lock);
     }
     parse_general(bytes)
 }
 
-/// The general path: the plain YAML reader, then serde-saphyr for any YAML.
+/// The general path: serde-saphyr, for any YAML.
 pub(super) fn parse_general(bytes: &[u8]) -> Result<Lockfile, ParseError> {
     // Bytes that are not UTF-8 are refused where they start (the YAML parser says only
     // that the input is not UTF-8).
@@ -200,13 +199,6 @@ pub(super) fn add_direct(
 /// pnpm 9+ may put a document for its own tooling first (`---` separated); the lockfile
 /// proper is the last one.
 fn read_main_document(bytes: &[u8]) -> Result<RawLock, ParseError> {
-    // A single document in the plain subset of YAML that pnpm writes: the fast reader.
-    if let Some(raw) = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(super::plain_yaml::from_str)
-    {
-        return Ok(raw);
-    }
     let options = serde_saphyr::options! {
         budget: Some(super::yaml_full::budget(bytes.len())),
         with_snippet: false,

@@ -16,6 +16,8 @@
 //! A `patch:` entry is the patched copy of a package that has its own entry too, so the
 //! package counts once.
 
+mod fast;
+
 use super::{alias_target, is_tarball_path, split_descriptor};
 use crate::lockfile::{Lockfile, ParseError};
 use serde::Deserialize;
@@ -80,21 +82,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
     }
 }
 
-/// A string (not a number) borrowed from the input, for the fast reader.
-struct Text<'a>(&'a str);
-
-impl AsRef<str> for Text<'_> {
-    fn as_ref(&self) -> &str {
-        self.0
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <&str>::deserialize(d).map(Text)
-    }
-}
-
 /// The same scalar, always owned: what the full parser (which owns its output) gives.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Owned(String);
@@ -114,21 +101,14 @@ impl<'de> Deserialize<'de> for Owned {
 pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     // The purpose-built reader takes the files yarn writes; it answers `None` for anything
     // else (or any error), and the general path below reads (or refuses) the file.
-    if let Some(lock) = super::berry_fast::parse(text) {
+    if let Some(lock) = fast::parse(text) {
         return Ok(lock);
     }
     parse_general(text)
 }
 
-/// The general path: the plain YAML reader, then serde-saphyr for any YAML.
+/// The general path: serde-saphyr, for any YAML.
 pub(super) fn parse_general(text: &str) -> Result<Lockfile, ParseError> {
-    // Berry writes a plain subset of YAML, which the fast reader takes. Its errors need the
-    // positions only the full parser keeps, so on any error the full parser reads again.
-    let fast: Option<BTreeMap<String, Entry<Scalar, Text>>> =
-        crate::lockfile::plain_yaml::from_str(text);
-    if let Some(lock) = fast.and_then(|e| read_entries(&e, |e| e, |_| None).ok()) {
-        return Ok(lock);
-    }
     let options = serde_saphyr::options! {
         budget: Some(crate::lockfile::yaml_full::budget(text.len())),
     };

@@ -8,10 +8,9 @@
 //! an entry it cannot read) gives `None`, and `pnpm::parse_general` reads the file, so the
 //! result never depends on this reader and every error keeps its position.
 
-use super::plain_yaml::{kind, Kind};
-use super::pnpm::{add_direct, key_style, package, Scalar};
-use super::yaml_lines::{self as yl, Lines};
-use super::Lockfile;
+use super::{add_direct, key_style, package, Scalar};
+use crate::lockfile::yaml_lines::{self as yl, kind, Kind, Lines};
+use crate::lockfile::Lockfile;
 use std::collections::BTreeSet;
 
 /// One `packages` entry as written.
@@ -125,7 +124,7 @@ fn version_scalar(value: &str) -> Option<Scalar> {
         Kind::Str => Some(Scalar::Text(text.to_string())),
         Kind::Int(i) => Some(Scalar::Number(i as f64)),
         Kind::Float(f) => Some(Scalar::Number(f)),
-        Kind::Null | Kind::Bool(_) | Kind::Unclear => None,
+        Kind::Null | Kind::Bool | Kind::Unclear => None,
     }
 }
 
@@ -244,7 +243,7 @@ mod tests {
         let mut fast_read = 0;
         for path in &files {
             let text = std::fs::read_to_string(path).unwrap();
-            let general = super::super::pnpm::parse_general(text.as_bytes());
+            let general = super::super::parse_general(text.as_bytes());
             match parse(&text) {
                 Some(fast) => {
                     let general = general.unwrap_or_else(|e| panic!("{path:?}: {e}"));
@@ -260,11 +259,11 @@ mod tests {
     #[test]
     fn every_prefix_reads_the_same_or_is_left_to_the_general_path() {
         for file in [
-            include_str!("../../testdata/pnpm/v9/workspace/after/pnpm-lock.yaml"),
-            include_str!("../../testdata/pnpm/v5/app/after/pnpm-lock.yaml"),
-            include_str!("../../testdata/pnpm/v6/workspace/after/pnpm-lock.yaml"),
+            include_str!("../../../testdata/pnpm/v9/workspace/after/pnpm-lock.yaml"),
+            include_str!("../../../testdata/pnpm/v5/app/after/pnpm-lock.yaml"),
+            include_str!("../../../testdata/pnpm/v6/workspace/after/pnpm-lock.yaml"),
         ] {
-            let general = |t: &str| super::super::pnpm::parse_general(t.as_bytes());
+            let general = |t: &str| super::super::parse_general(t.as_bytes());
             prefixes_agree(file, parse, general);
             edits_agree(file, parse, general);
         }

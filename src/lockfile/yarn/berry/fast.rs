@@ -7,7 +7,7 @@
 //! incomplete entry) gives `None`, and `berry::parse_general` reads the file, so the result
 //! never depends on this reader and every error keeps its position.
 
-use super::berry::{add_direct, resolve, Resolved};
+use super::{add_direct, resolve, Resolved};
 use crate::lockfile::yaml_lines::{self as yl, Lines};
 use crate::lockfile::{Lockfile, Package};
 use std::collections::BTreeSet;
@@ -156,7 +156,7 @@ mod tests {
             if !text.lines().any(|l| l.starts_with("__metadata:")) {
                 continue;
             }
-            let general = super::super::berry::parse_general(&text);
+            let general = super::super::parse_general(&text);
             match parse(&text) {
                 Some(fast) => {
                     let general = general.unwrap_or_else(|e| panic!("{path:?}: {e}"));
@@ -172,9 +172,9 @@ mod tests {
 
     #[test]
     fn every_prefix_reads_the_same_or_is_left_to_the_general_path() {
-        let file = include_str!("../../../testdata/yarn/berry-workspaces/after/yarn.lock");
-        prefixes_agree(file, parse, super::super::berry::parse_general);
-        edits_agree(file, parse, super::super::berry::parse_general);
+        let file = include_str!("../../../../testdata/yarn/berry-workspaces/after/yarn.lock");
+        prefixes_agree(file, parse, super::super::parse_general);
+        edits_agree(file, parse, super::super::parse_general);
     }
 
     #[test]
